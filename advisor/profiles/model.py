@@ -1,0 +1,106 @@
+"""Engine profile: how fast one (model, precision, GPU, engine version) runs, and where that came from.
+
+The simulator needs one number per engine step. The law (figures.md §2.2, fitted to measured
+vLLM points) is additive in the work a step does::
+
+    t_step_ms = t0 + c_seq * B + c_kv * (sum of context tokens of the B decoding seqs) / 1000
+                + c_pf * prefill_tokens
+
+``B`` counts sequences that decode in the step. Prefill tokens are the prompt chunks scheduled in
+the same step under the ``max_num_batched_tokens`` budget. A step with no decodes and no prefill
+never happens (the engine sleeps).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+PosFloat = Annotated[float, Field(gt=0, allow_inf_nan=False)]
+NonNegFloat = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+
+
+class StepLaw(BaseModel):
+    """Coefficients of the additive step-time law, in milliseconds."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+
+    t0_ms: PosFloat
+    """Fixed cost of one engine step (weights streamed once, scheduling, sampling, launches)."""
+    c_seq_ms: NonNegFloat
+    """Marginal cost of one more decoding sequence in the step."""
+    c_kv_ms_per_1k: NonNegFloat
+    """Cost per 1,000 context tokens attended by the decoding sequences (KV-cache streaming)."""
+    c_pf_ms_per_token: NonNegFloat
+    """Marginal cost of one prefill (prompt) token scheduled in the step."""
+
+    def step_ms(self, decodes: int, context_tokens: int | float, prefill_tokens: int | float) -> float:
+        """Time of one step with ``decodes`` sequences attending ``context_tokens`` in total."""
+        return (
+            self.t0_ms
+            + self.c_seq_ms * decodes
+            + self.c_kv_ms_per_1k * context_tokens / 1000.0
+            + self.c_pf_ms_per_token * prefill_tokens
+        )
+
+
+class Provenance(BaseModel):
+    """Where the numbers came from; every profile says it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+
+    kind: Literal["measured", "estimated"]
+    """`measured`: fitted to benchmark points of this exact setup; `estimated`: derived."""
+    source: str = Field(min_length=1)
+    """Citation (dataset, commit, URL) or the derivation for estimates."""
+    date: date
+    """When the underlying measurement or estimate was made."""
+    fit_max_abs_error_ms: NonNegFloat | None = None
+    """Largest absolute error of the law on the points it was fitted to (ITL, ms)."""
+    fit_points: int | None = Field(default=None, ge=0)
+    """How many measured points the fit used."""
+    notes: str = ""
+    """Derivation, caveats."""
+
+
+class EngineProfile(BaseModel):
+    """Performance of one model at one precision on one GPU under one engine version."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+
+    id: str = Field(min_length=1, max_length=120, pattern=r"^[a-z0-9][a-z0-9._-]*$")
+    """Stable id, e.g. `qwen3-8b-bf16-h100-sxm-vllm0.30`."""
+    model: str = Field(min_length=1)
+    """Model family name, e.g. `qwen3-8b`."""
+    precision: Literal["bf16", "fp8"]
+    """Weight precision."""
+    gpu: str = Field(min_length=1)
+    """GPU SKU id as in pricing/gpus.yml, e.g. `h100-sxm`."""
+    gpus_per_replica: int = Field(default=1, ge=1)
+    """Tensor-parallel size (GPUs billed per replica)."""
+    engine: str = "vllm"
+    """Serving engine."""
+    engine_version: str = Field(min_length=1)
+    """Engine version the numbers hold for."""
+    law: StepLaw
+    """Step-time law."""
+    kv_cache_tokens: int = Field(gt=0)
+    """KV-cache capacity in tokens (as vLLM reports at start-up)."""
+    kv_block_tokens: int = Field(default=16, gt=0)
+    """KV-cache block size (vLLM default 16): admission is in whole blocks."""
+    max_num_seqs: int = Field(gt=0)
+    """Most sequences running at once."""
+    max_num_batched_tokens: int = Field(gt=0)
+    """Token budget of one step (decodes + prefill chunks)."""
+    max_model_len: int = Field(default=32768, gt=0)
+    """Longest context the server accepts."""
+    weight_gib: PosFloat
+    """Weight memory."""
+    cold_start_s: NonNegFloat
+    """From replica requested to first request served (model load + graph capture)."""
+    overhead_ttft_ms: NonNegFloat = 0.0
+    """Per-request overhead outside engine steps (HTTP, tokenisation, detokenisation)."""
+    provenance: Provenance
+    """Measured or estimated, source, date, fit error."""
