@@ -72,13 +72,9 @@ def detect(obj: dict[str, Any]) -> str | None:
     """The LiteLLM shape of one parsed record, or None."""
     if not isinstance(obj, Mapping) or "call_type" not in obj:
         return None
-    if "request_id" in obj and "spend" in obj and "startTime" in obj:
+    if "request_id" in obj and "spend" in obj:
         return SPEND_LOGS
-    if (
-        "id" in obj
-        and is_number(obj.get("startTime"))
-        and ("response_cost" in obj or "hidden_params" in obj or "model_map_information" in obj)
-    ):
+    if "id" in obj and ("response_cost" in obj or "hidden_params" in obj or "model_map_information" in obj):
         return PAYLOAD
     return None
 
