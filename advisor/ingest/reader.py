@@ -283,8 +283,9 @@ def _finish_record(
 
 def _read_canonical(acc: _Acc, path: Path, zone: tzinfo | None, chunk: int) -> None:
     name = str(path)
-    con = duckdb.connect(config={"threads": 2, "enable_progress_bar": False})
+    con = duckdb.connect(config={"threads": 2})
     con.execute("SET TimeZone = 'UTC'")
+    con.execute("SET enable_progress_bar = false")
     last_line = 0
     try:
         for block in iter_blocks(_batches(path, acc.options, chunk), BLOCK_BYTES):
