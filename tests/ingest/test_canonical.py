@@ -45,7 +45,7 @@ def _rows(trace) -> list[dict]:
     return df.astype(object).where(df.notna(), None).to_dict("records")
 
 
-def test_dtypes_follow_the_contract(write_jsonl) -> None:
+def test_dtypes_follow_the_contract(write_jsonl, fastpath) -> None:
     trace = load_trace([write_jsonl([FULL, record(2)])], ReadOptions())
     d = trace.df.dtypes
     assert str(d["ts_start"]) == "datetime64[us, UTC]" and str(d["ts_end"]) == "datetime64[us, UTC]"
@@ -62,9 +62,15 @@ def test_dtypes_follow_the_contract(write_jsonl) -> None:
     assert list(trace.df.columns[: len(CANONICAL_FIELDS)]) == list(CANONICAL_FIELDS)
 
 
-def test_fast_path_equals_python_path(write_jsonl, monkeypatch) -> None:
+@pytest.fixture
+def fastpath(monkeypatch):
+    """Send even tiny files through DuckDB (normally small blocks go straight to Python)."""
+    monkeypatch.setattr(reader_mod, "FASTPATH_MIN_LINES", 0)
+
+
+def test_fast_path_equals_python_path(write_jsonl, monkeypatch, fastpath) -> None:
     recs = [FULL, *(record(i, latency_ms=i * 1.5, tags={"k": str(i)}) for i in range(2, 40))]
-    recs.append(record(50, ts_start="2025-10-06T14:00:00.123456+02:00", model="a\\\"b\u00e9"))
+    recs.append(record(50, ts_start="2025-10-06T14:00:00.123456+02:00", model='a\\"b\u00e9'))
     path = write_jsonl(recs)
     fast = load_trace([path], ReadOptions())
     # force every line through the Python validator
@@ -84,7 +90,12 @@ def _all_slow(con, batch):
 
 
 def test_same_instant_with_different_offsets(write_jsonl) -> None:
-    stamps = ["2025-10-06T12:00:00Z", "2025-10-06T14:00:00+02:00", "2025-10-06T07:30:00-04:30", "2025-10-06 12:00:00+00:00"]
+    stamps = [
+        "2025-10-06T12:00:00Z",
+        "2025-10-06T14:00:00+02:00",
+        "2025-10-06T07:30:00-04:30",
+        "2025-10-06 12:00:00+00:00",
+    ]
     trace = load_trace([write_jsonl([record(i, ts_start=s) for i, s in enumerate(stamps)])], ReadOptions())
     assert set(trace.df["ts_start"]) == {pd.Timestamp("2025-10-06T12:00:00Z")}
 
@@ -101,7 +112,7 @@ def test_shuffled_input_gives_the_same_trace(write_jsonl, tmp_path: Path) -> Non
 
 
 @pytest.mark.parametrize("chunk", [64, 100, 1000, 4096, 1 << 20])
-def test_chunk_size_does_not_change_results(write_jsonl, chunk: int) -> None:
+def test_chunk_size_does_not_change_results(write_jsonl, chunk: int, fastpath) -> None:
     lines = [json.dumps(record(i)) for i in range(120)]
     lines[5] = "{broken"
     lines[17] = ""
