@@ -19,8 +19,6 @@ from advisor.ingest import errors
 from advisor.ingest.errors import RecordError
 from advisor.trace import CANONICAL_FIELDS, MAX_LABEL, REQUIRED_FIELDS
 
-__all__ = ["RecordError"]
-
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _CANONICAL = frozenset(CANONICAL_FIELDS)
 
@@ -222,8 +220,9 @@ def iso_z(ts: datetime) -> str:
 
 def passthrough_time(value: object, path: str) -> object:
     """A logger's own timestamp: strings pass as written (the validator parses them and applies
-    ``--assume-tz``); numbers pass as numbers (their unit is ambiguous, so the reader applies
-    ``--time-unit``); anything else is a type error."""
+    ``--assume-tz``); numbers pass as numbers, never guessed into seconds or milliseconds (a
+    generic envelope declares no unit: the validator must apply ``--time-unit`` or reject them);
+    anything else is a type error."""
     if isinstance(value, str) or is_number(value):
         return value
     return RecordError(TYPE_MISMATCH, path)
