@@ -49,7 +49,7 @@ class Analysis:
 
 
 def _load(paths: Sequence[Path], options: ReadOptions) -> Trace:
-    from advisor.ingest import load_trace  # the ingest stage; imported late to keep startup light
+    from advisor.ingest.reader import load_trace  # the ingest stage; imported late for startup speed
 
     return load_trace(list(paths), options)
 

@@ -17,7 +17,7 @@ from rich.table import Table
 from rich.text import Text
 
 from advisor.analysis import Analysis
-from advisor.render.labels import rich_label
+from advisor.render.labels import path_label, rich_label
 from advisor.units import format_usd
 
 MAX_REJECT_SAMPLES = 5
@@ -48,7 +48,7 @@ def quality_box(result: Analysis, plain: bool = False) -> Panel:
         + (f" · header {q.header_lines:,}" if q.header_lines else "")
     )
     for code, count in sorted(q.rejects_by_code.items(), key=lambda kv: (-kv[1], kv[0])):
-        where = [f"{rich_label(s.file, 40)}:{s.line}" for s in q.reject_samples if s.code == code]
+        where = [f"{path_label(s.file)}:{s.line}" for s in q.reject_samples if s.code == code]
         first = f" — first at {', '.join(where[:MAX_REJECT_SAMPLES])}" if where else ""
         lines.append(f"  rejected {rich_label(code)}: {count:,}{first}")
     for code, count in sorted(q.warnings_by_code.items()):
@@ -58,7 +58,7 @@ def quality_box(result: Analysis, plain: bool = False) -> Panel:
             f"duplicates dropped {q.duplicates_dropped:,} · out-of-order records sorted {q.reordered:,}"
         )
     if q.formats:
-        fmts = ", ".join(f"{rich_label(k, 40)}: {rich_label(v, 30)}" for k, v in sorted(q.formats.items()))
+        fmts = ", ".join(f"{path_label(k)}: {rich_label(v, 30)}" for k, v in sorted(q.formats.items()))
         lines.append(f"formats recognised: {fmts}")
     for assumption in q.assumptions:
         lines.append(f"assumed: {rich_label(assumption, 160)}")
