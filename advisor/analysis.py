@@ -86,6 +86,11 @@ def analyze_trace(
         result.breaches.append(
             f"{result.unpriced_share:.2%} of requests are unpriced (limit {max_unpriced:.2%}, --max-unpriced)"
         )
+    elif priced.unpriced_token_share > max_unpriced:
+        result.breaches.append(
+            f"{priced.unpriced_token_share:.2%} of tokens are in unpriced requests "
+            f"(limit {max_unpriced:.2%}, --max-unpriced)"
+        )
     return result
 
 

@@ -98,6 +98,16 @@ def test_unpriced_over_threshold_exits_3_but_reports(write, capsys) -> None:
     bucket = doc["data_quality"]["unpriced"][0]
     assert bucket["requests"] == 1 and bucket["model"] == "gpt-4o-minii"
     assert main(["analyze", path, "--max-unpriced", "0.2", "--json"]) == 0
+    capsys.readouterr()
+
+
+def test_unpriced_token_share_alone_can_exit_3(write, capsys) -> None:
+    """One unpriced request in 100 (1%) carrying most of the tokens still fails --max-unpriced."""
+    recs = [_rec(i) for i in range(99)] + [_rec(99, model="mystery-model", input_tokens=10_000_000)]
+    assert main(["analyze", write(recs), "--json"]) == 3
+    out, err = capsys.readouterr()
+    assert "of tokens are in unpriced requests" in err
+    assert json.loads(out)["data_quality"]["unpriced_token_share"] > 0.5
 
 
 def test_reject_rate_over_threshold_exits_3(tmp_path: Path, capsys) -> None:

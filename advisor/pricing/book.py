@@ -113,6 +113,15 @@ class PricedTrace:
         n = len(self.df)
         return self.unpriced_requests / n if n else 0.0
 
+    @property
+    def unpriced_token_share(self) -> float:
+        """Share of all (input + output) tokens that sit in unpriced requests."""
+        total = (
+            int(self.df["input_tokens"].sum()) + int(self.df["output_tokens"].sum()) if len(self.df) else 0
+        )
+        unpriced = sum(b.input_tokens + b.output_tokens for b in self.unpriced)
+        return unpriced / total if total else 0.0
+
 
 def _int_col(df: pd.DataFrame, name: str) -> np.ndarray:
     if name not in df.columns:
