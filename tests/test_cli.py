@@ -203,3 +203,13 @@ def test_pii_canary_never_reaches_any_output(tmp_path: Path, capsys) -> None:
         outputs.append(out + err)
     assert all(CANARY not in o for o in outputs)
     assert any("rejected" in o for o in outputs)
+
+
+def test_no_file_analyses_the_bundled_sample(capsys) -> None:
+    assert main(["analyze", "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["inputs"] == ["<bundled sample sample_trace.jsonl.gz>"]
+    cur = doc["current"]
+    assert cur["total_requests"] == doc["data_quality"]["accepted"] > 0
+    assert Decimal(cur["total_cost_usd"]) == sum(Decimal(r["cost_usd"]) for r in cur["rows"] if r["cost_usd"])
+    assert {r["task_source"] for r in cur["rows"]} >= {"field", "heuristic"}

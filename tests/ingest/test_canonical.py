@@ -64,7 +64,7 @@ def test_dtypes_follow_the_contract(write_jsonl) -> None:
 
 def test_fast_path_equals_python_path(write_jsonl, monkeypatch) -> None:
     recs = [FULL, *(record(i, latency_ms=i * 1.5, tags={"k": str(i)}) for i in range(2, 40))]
-    recs.append(record(50, ts_start="2025-10-06T14:00:00.123456+02:00", model="a\\\"b\u00e9"))
+    recs.append(record(50, ts_start="2025-10-06T14:00:00.123456+02:00", model='a\\"b\u00e9'))
     path = write_jsonl(recs)
     fast = load_trace([path], ReadOptions())
     # force every line through the Python validator
@@ -84,7 +84,12 @@ def _all_slow(con, batch):
 
 
 def test_same_instant_with_different_offsets(write_jsonl) -> None:
-    stamps = ["2025-10-06T12:00:00Z", "2025-10-06T14:00:00+02:00", "2025-10-06T07:30:00-04:30", "2025-10-06 12:00:00+00:00"]
+    stamps = [
+        "2025-10-06T12:00:00Z",
+        "2025-10-06T14:00:00+02:00",
+        "2025-10-06T07:30:00-04:30",
+        "2025-10-06 12:00:00+00:00",
+    ]
     trace = load_trace([write_jsonl([record(i, ts_start=s) for i, s in enumerate(stamps)])], ReadOptions())
     assert set(trace.df["ts_start"]) == {pd.Timestamp("2025-10-06T12:00:00Z")}
 
