@@ -205,6 +205,7 @@ def test_pii_canary_never_reaches_any_output(tmp_path: Path, capsys) -> None:
     assert any("rejected" in o for o in outputs)
 
 
+@pytest.mark.slow
 def test_no_file_analyses_the_bundled_sample(capsys) -> None:
     assert main(["analyze", "--json"]) == 0
     doc = json.loads(capsys.readouterr().out)

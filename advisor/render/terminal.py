@@ -22,6 +22,7 @@ from advisor.units import format_usd
 
 MAX_REJECT_SAMPLES = 5
 MAX_UNPRICED_LINES = 10
+MAX_SOURCES = 8
 
 
 def usd(amount: Decimal | None, places: int = 2) -> str:
@@ -87,6 +88,11 @@ def quality_box(result: Analysis, plain: bool = False) -> Panel:
     else:
         lines.append("unpriced: none")
     lines.append(f"prices: {rich_label(pr.price_data.label(), 120)}, at each request's own timestamp (UTC)")
+    sources = result.current.sources
+    if sources:
+        shown = ", ".join(rich_label(s, 80) for s in sources[:MAX_SOURCES])
+        more = f" and {len(sources) - MAX_SOURCES} more (see --json)" if len(sources) > MAX_SOURCES else ""
+        lines.append(f"price sources: {shown}{more}")
     style = "red" if result.breaches else "green"
     for breach in result.breaches:
         lines.append(Text(f"threshold exceeded: {breach}", style="" if plain else "bold red"))
