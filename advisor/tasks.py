@@ -91,6 +91,17 @@ def heuristic_codes(df: pd.DataFrame) -> np.ndarray:
     return np.select([tool, json_out, short], [0, 1, 2], default=3).astype(np.int64)
 
 
+def _keep_reader_source(df: pd.DataFrame, has_task: np.ndarray, source: np.ndarray) -> None:
+    """A reader that already took the task from a tag says so in ``task_source``; keep that."""
+    given = factorize(df, "task_source")
+    if len(given.uniques) == 0:
+        return
+    known = np.array([TASK_SOURCES.index(u) if u in TASK_SOURCES else -1 for u in given.uniques] + [-1])
+    from_reader = known[given.codes]
+    keep = has_task & (from_reader >= 0)
+    source[keep] = from_reader[keep]
+
+
 def segment(df: pd.DataFrame, task_tag: str | None = None) -> pd.DataFrame:
     """Return ``df`` (a shallow copy) with ``task`` and ``task_source`` set on every row.
 
@@ -109,6 +120,8 @@ def segment(df: pd.DataFrame, task_tag: str | None = None) -> pd.DataFrame:
         if use.any():
             code[use] = labels.codes[use] + len(table)
             source[use] = src
+            if col == "task":
+                _keep_reader_source(df, use, source)
         table.extend(labels.uniques)
     todo = code < 0
     if todo.any():

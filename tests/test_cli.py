@@ -214,3 +214,15 @@ def test_no_file_analyses_the_bundled_sample(capsys) -> None:
     assert cur["total_requests"] == doc["data_quality"]["accepted"] > 0
     assert Decimal(cur["total_cost_usd"]) == sum(Decimal(r["cost_usd"]) for r in cur["rows"] if r["cost_usd"])
     assert {r["task_source"] for r in cur["rows"]} >= {"field", "heuristic"}
+
+
+def test_task_tag_flag_end_to_end(write, capsys) -> None:
+    recs = [_rec(i, task=None, tags={"route": "faq", "team": "x"}) for i in range(5)]
+    recs += [_rec(10 + i, task=None, tags={"task": "summary"}) for i in range(3)]
+    path = write([{k: v for k, v in r.items() if v is not None} for r in recs])
+    assert main(["analyze", path, "--json", "--task-tag", "route"]) == 0
+    rows = {(r["task"], r["task_source"]) for r in json.loads(capsys.readouterr().out)["current"]["rows"]}
+    assert ("faq", "tag") in rows
+    assert main(["analyze", path, "--json"]) == 0
+    rows = {(r["task"], r["task_source"]) for r in json.loads(capsys.readouterr().out)["current"]["rows"]}
+    assert ("summary", "tag") in rows

@@ -86,3 +86,10 @@ def test_vectorised_over_many_rows_keeps_index() -> None:
     out = segment(df)
     assert list(out.index) == list(df.index)
     assert out["task"].value_counts().to_dict() == {"classification": 1000, "open-ended": 1000}
+
+
+def test_reader_attributed_tag_source_is_kept() -> None:
+    """ingest may fill ``task`` from ``--task-tag`` and mark it ``tag``; segmentation keeps that."""
+    df = _df(task=["a", "b", None], task_source=["tag", None, None])
+    out = segment(df)
+    assert out["task_source"].tolist() == ["tag", "field", "heuristic"]
