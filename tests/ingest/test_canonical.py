@@ -45,7 +45,7 @@ def _rows(trace) -> list[dict]:
     return df.astype(object).where(df.notna(), None).to_dict("records")
 
 
-def test_dtypes_follow_the_contract(write_jsonl) -> None:
+def test_dtypes_follow_the_contract(write_jsonl, fastpath) -> None:
     trace = load_trace([write_jsonl([FULL, record(2)])], ReadOptions())
     d = trace.df.dtypes
     assert str(d["ts_start"]) == "datetime64[us, UTC]" and str(d["ts_end"]) == "datetime64[us, UTC]"
@@ -62,7 +62,13 @@ def test_dtypes_follow_the_contract(write_jsonl) -> None:
     assert list(trace.df.columns[: len(CANONICAL_FIELDS)]) == list(CANONICAL_FIELDS)
 
 
-def test_fast_path_equals_python_path(write_jsonl, monkeypatch) -> None:
+@pytest.fixture
+def fastpath(monkeypatch):
+    """Send even tiny files through DuckDB (normally small blocks go straight to Python)."""
+    monkeypatch.setattr(reader_mod, "FASTPATH_MIN_LINES", 0)
+
+
+def test_fast_path_equals_python_path(write_jsonl, monkeypatch, fastpath) -> None:
     recs = [FULL, *(record(i, latency_ms=i * 1.5, tags={"k": str(i)}) for i in range(2, 40))]
     recs.append(record(50, ts_start="2025-10-06T14:00:00.123456+02:00", model='a\\"b\u00e9'))
     path = write_jsonl(recs)
@@ -106,7 +112,7 @@ def test_shuffled_input_gives_the_same_trace(write_jsonl, tmp_path: Path) -> Non
 
 
 @pytest.mark.parametrize("chunk", [64, 100, 1000, 4096, 1 << 20])
-def test_chunk_size_does_not_change_results(write_jsonl, chunk: int) -> None:
+def test_chunk_size_does_not_change_results(write_jsonl, chunk: int, fastpath) -> None:
     lines = [json.dumps(record(i)) for i in range(120)]
     lines[5] = "{broken"
     lines[17] = ""
