@@ -36,9 +36,10 @@ words, the length of one short sentence); a generated paragraph does not. Below 
 stops distinguishing prose from labels, above it open-ended text dominates."""
 
 TOOL_FINISH_REASONS: Final = frozenset({"tool_calls", "tool_use", "function_call"})
-DEFAULT_TAG_KEYS: Final = ("task", "tag.0")
-"""Without ``--task-tag``: a ``task`` tag, else the first tag of a tag list (readers store a
-list, such as LiteLLM's ``request_tags``, under indexed keys ``tag.0``, ``tag.1``, ...)."""
+DEFAULT_TAG_KEYS: Final = ("task", "request_tags.0", "tag.0")
+"""Without ``--task-tag``: a ``task`` tag, else the first tag of a tag list. Readers store lists
+under indexed keys: LiteLLM's ``request_tags`` as ``request_tags.0``, ``request_tags.1``, ...;
+an in-house logger's ``tags`` list as ``tag.0``, ``tag.1``, ..."""
 
 
 def _tag_value(raw: str, key: str | None) -> str | None:

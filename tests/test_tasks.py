@@ -34,10 +34,11 @@ def test_task_tag_option_picks_key_and_litellm_list_uses_first_tag() -> None:
             json.dumps(["email-draft", "prod"]),
             "not json",
             json.dumps({"tag.0": "rag", "tag.1": "x"}),
+            json.dumps({"request_tags.0": "chat", "request_tags.1": "prod"}),
         ]
     )
     default = segment(df)
-    assert default["task"].tolist() == ["open-ended", "email-draft", "open-ended", "rag"]
+    assert default["task"].tolist() == ["open-ended", "email-draft", "open-ended", "rag", "chat"]
     picked = segment(df, task_tag="route")
     assert picked["task"].tolist()[0] == "faq"
     assert picked["task_source"].tolist()[0] == "tag"
