@@ -226,3 +226,15 @@ def test_task_tag_flag_end_to_end(write, capsys) -> None:
     assert main(["analyze", path, "--json"]) == 0
     rows = {(r["task"], r["task_source"]) for r in json.loads(capsys.readouterr().out)["current"]["rows"]}
     assert ("summary", "tag") in rows
+
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "traces" / "examples"
+
+
+def test_litellm_request_tags_name_the_task(capsys) -> None:
+    files = sorted(EXAMPLES.glob("litellm_*.jsonl"))
+    if not files:
+        pytest.skip("traces/examples not present")
+    assert main(["analyze", *map(str, files), "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)["current"]["rows"]
+    assert rows and all(r["task_source"] == "tag" for r in rows)
