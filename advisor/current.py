@@ -13,7 +13,7 @@ from decimal import Decimal
 import numpy as np
 import pandas as pd
 
-from advisor.labels import combine, dense_ids, factorize
+from advisor.labels import combine, dense_ids, factorize, group_order
 from advisor.pricing import PriceData, PricedTrace
 from advisor.pricing.money import group_sum_exact, group_sum_pico, sum_pico
 from advisor.units import usd_from_pico
@@ -93,14 +93,7 @@ def current_spend(priced: PricedTrace) -> CurrentSpend:
     in_sums = group_sum_exact(input_tokens, gid, k)
     out_sums = group_sum_exact(output_tokens, gid, k)
     costs = group_sum_pico(cost, gid, k)
-    p50 = np.full(k, np.nan)
-    p95 = np.full(k, np.nan)
-    if "latency_ms" in df.columns:
-        lat = pd.DataFrame({"g": gid, "v": df["latency_ms"].to_numpy(dtype=float)}).dropna()
-        if len(lat):
-            q = lat.groupby("g")["v"].quantile([0.5, 0.95]).unstack()
-            p50[q.index.to_numpy()] = q[0.5].to_numpy()
-            p95[q.index.to_numpy()] = q[0.95].to_numpy()
+    p50, p95 = _latency_quantiles(df, gid, k)
     peak = _peak_per_minute(gid, minute, k, window_minutes)
     sources_by_group = _task_sources(df, gid, k)
 
@@ -157,12 +150,30 @@ def _task_sources(df: pd.DataFrame, gid: np.ndarray, k: int) -> list[str]:
     if "task_source" not in df.columns:
         return ["unknown"] * k
     src = factorize(df, "task_source")
-    pairs = np.unique(gid * (len(src.uniques) + 1) + (src.codes + 1))
-    found: list[set[str]] = [set() for _ in range(k)]
-    for pair in pairs:
-        g, c = divmod(int(pair), len(src.uniques) + 1)
-        found[g].add("unknown" if c == 0 else str(src.uniques[c - 1]))
-    return ["+".join(sorted(f)) for f in found]
+    width = len(src.uniques) + 1
+    seen = np.bincount(gid * width + (src.codes + 1), minlength=k * width).reshape(k, width) > 0
+    names = ["unknown", *(str(u) for u in src.uniques)]
+    return ["+".join(sorted(names[c] for c in np.flatnonzero(row))) for row in seen]
+
+
+def _latency_quantiles(df: pd.DataFrame, gid: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Logged latency p50 and p95 per group (linear interpolation, NaN where none logged)."""
+    p50 = np.full(k, np.nan)
+    p95 = np.full(k, np.nan)
+    if "latency_ms" not in df.columns:
+        return p50, p95
+    lat = df["latency_ms"].to_numpy(dtype=float)
+    has = ~np.isnan(lat)
+    if not has.any():
+        return p50, p95
+    g, v = gid[has], lat[has]
+    order, bounds = group_order(g, k)
+    v = v[order]
+    for i in range(k):
+        part = v[bounds[i] : bounds[i + 1]]
+        if len(part):
+            p50[i], p95[i] = np.quantile(part, [0.5, 0.95])
+    return p50, p95
 
 
 def _peak_per_minute(gid: np.ndarray, minute: np.ndarray, k: int, window_minutes: int) -> np.ndarray:

@@ -41,7 +41,14 @@ def factorize(df: pd.DataFrame, name: str) -> Codes:
     if name not in df.columns:
         return Codes(np.full(n, -1, dtype=np.int64), np.array([], dtype=object))
     col = df[name]
-    if not isinstance(col.dtype, pd.CategoricalDtype) and col.isna().all():  # common: field never logged
+    if isinstance(col.dtype, pd.CategoricalDtype):  # codes already exist: no hashing at all
+        codes = col.cat.codes.to_numpy().astype(np.int64)
+        uniques = np.asarray(col.cat.categories, dtype=object)
+        empty = np.array([u == "" for u in uniques], dtype=bool)
+        if empty.any():
+            codes = np.where(np.append(empty, True)[codes], -1, codes)
+        return Codes(codes, uniques)
+    if col.isna().all():  # common: field never logged
         return Codes(np.full(n, -1, dtype=np.int64), np.array([], dtype=object))
     codes, uniques = pd.factorize(col, use_na_sentinel=True)
     uniques = np.asarray(uniques, dtype=object)
