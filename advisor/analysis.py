@@ -24,7 +24,8 @@ from advisor.trace import DataQuality, Trace
 SAMPLE_NAME = "sample_trace.jsonl.gz"
 DEFAULT_MAX_REJECT_RATE = 0.01
 DEFAULT_MAX_UNPRICED = 0.05
-LABEL_COLUMNS = ("provider", "model", "service_tier", "status", "output_type", "finish_reason")
+LABEL_COLUMNS = ("provider", "model")
+"""Labels more than one stage groups by: factorised once, then every stage reads codes."""
 
 
 @dataclass

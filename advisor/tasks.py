@@ -69,6 +69,7 @@ def tag_tasks(tags: Codes, task_tag: str | None = None) -> Codes:
 
 HEURISTIC_CLASSES: Final = (FUNCTION_CALLING, STRUCTURED_OUTPUT, CLASSIFICATION, OPEN_ENDED)
 TASK_SOURCES: Final = ("field", "tag", "heuristic")
+HEURISTIC_COLUMNS: Final = ("has_tools", "output_type", "finish_reason", "status", "output_tokens")
 
 
 def heuristic_codes(df: pd.DataFrame) -> np.ndarray:
@@ -126,7 +127,8 @@ def segment(df: pd.DataFrame, task_tag: str | None = None) -> pd.DataFrame:
         table.extend(labels.uniques)
     todo = code < 0
     if todo.any():
-        code[todo] = heuristic_codes(df)[todo] + len(table)
+        shape = df[[c for c in HEURISTIC_COLUMNS if c in df.columns]]
+        code[todo] = heuristic_codes(shape if todo.all() else shape.loc[todo]) + len(table)
     table.extend(HEURISTIC_CLASSES)
     # The same label may come from several sources: merge duplicates, keep only used categories.
     remap, categories = pd.factorize(np.asarray(table, dtype=object))
