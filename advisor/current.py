@@ -155,11 +155,18 @@ def _tier_notes(sources: list[PriceSource]) -> list[str]:
         if s.tier_at_standard_price and s.service_tier:
             key = (s.provider_id, s.model_id, s.service_tier)
             counts[key] = counts.get(key, 0) + s.requests
-    return [
+    notes = [
         f"{p}/{m}: {n:,} '{t}' requests priced at standard rates (genai-prices has no separate "
         f"'{t}' price for them)"
         for (p, m, t), n in sorted(counts.items())
     ]
+    rounded = sum(s.rounded_rows for s in sources)
+    if rounded:
+        notes.append(
+            f"{rounded:,} requests rounded half-even to the pico-dollar "
+            "(their genai-prices rate is finer than 1e-12 USD per token)"
+        )
+    return notes
 
 
 def _source_label(s: PriceSource) -> str:
