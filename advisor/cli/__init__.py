@@ -26,7 +26,7 @@ app = typer.Typer(
 
 def _register() -> None:
     # Each sub-command module adds its commands to ``app``; import order is the help order.
-    return None
+    import advisor.cli.profiles  # noqa: F401  (profile, profiles, prices)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
