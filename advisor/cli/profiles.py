@@ -212,7 +212,8 @@ def _finish(
     kinds_txt = ", ".join(f"{k} x{v}" for k, v in sorted(kinds.items()))
     if aborted or fit_error:
         reason = aborted or fit_error
-        raise ConfigError(f"{reason}; partial results kept in {points_path}")
+        failures = f"; {failed} of {total} requests failed ({kinds_txt})" if failed and not aborted else ""
+        raise ConfigError(f"{reason}{failures}; partial results kept in {points_path}")
     if failed:
         raise ThresholdExceeded(
             f"{failed} of {total} requests failed ({kinds_txt}); profile {profile_path} fitted from "
