@@ -34,6 +34,7 @@ def _root() -> None:
 def _register() -> None:
     # Each sub-command module adds its commands to ``app``; import order is the help order.
     import advisor.cli.analyze  # noqa: F401
+    import advisor.cli.profiles  # noqa: F401  (profile, profiles, prices)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
