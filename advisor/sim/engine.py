@@ -181,6 +181,7 @@ def simulate(
             f.snapshot()
             f.close(env.now)
 
+    book.freeze()
     # -- API calls: direct, overflowed and escalated ------------------------------------------
     rtt = np.zeros(n)
     for c, f in fleets.items():

@@ -193,9 +193,9 @@ class Fleet:
         return True
 
     def finished(self, done: list[int], t: float) -> None:
-        book = self.book
+        admit = self.book.admit_s
         for req in done:
-            self.ewma_service_s += 0.05 * ((t - book.admit_s[req]) - self.ewma_service_s)
+            self.ewma_service_s += 0.05 * ((t - admit[req]) - self.ewma_service_s)
         self._on_finish(done, t)
 
     def failed(self, req: int) -> None:
