@@ -141,6 +141,9 @@ class Fleet:
             else profile.cold_start_s
         )
         self.ewma_service_s = 0.0
+        self.completed = 0
+        self._out_sum = 0
+        self._submitted = 0
         self.samples: list[Sample] = []
         self._last_busy: dict[int, float] = {}
         for _ in range(spec.replicas):
@@ -173,6 +176,8 @@ class Fleet:
         self._pending_t = now
 
     def submit(self, req: int) -> None:
+        self._submitted += 1
+        self._out_sum += self.book.out[req]
         if not self._dispatch(req):
             self._tick_pending()
             self.pending.append(req)
@@ -195,7 +200,10 @@ class Fleet:
     def finished(self, done: list[int], t: float) -> None:
         admit = self.book.admit_s
         for req in done:
+            if self.completed == 0:
+                self.ewma_service_s = t - admit[req]
             self.ewma_service_s += 0.05 * ((t - admit[req]) - self.ewma_service_s)
+            self.completed += 1
         self._on_finish(done, t)
 
     def failed(self, req: int) -> None:
@@ -211,7 +219,13 @@ class Fleet:
         core = r.core
         if not core.waiting and len(core.running) < core.max_seqs:
             return 0.0
-        per_slot = max(self.ewma_service_s, 1e-3)
+        if self.completed:
+            per_slot = self.ewma_service_s
+        else:  # no completion yet: the step law at the current batch x the mean output length
+            mean_out = self._out_sum / max(self._submitted, 1)
+            law = self.profile.law
+            per_slot = law.step_ms(len(core.running), 0, 0) / 1000.0 * mean_out
+        per_slot = max(per_slot, 1e-6)
         return (len(core.waiting) + 1) * per_slot / max(len(core.running), 1)
 
     # -- autoscaling and sampling --------------------------------------------------------------
