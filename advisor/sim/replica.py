@@ -18,9 +18,10 @@ Semantics (vLLM V1, docs/simulator.md "Engine model"):
 
 Jumping: while no prefill is scheduled and nothing is admissible, consecutive decode steps differ
 only by context growth (+1 token per sequence per step), so k steps take, in closed form,
-``k*(t0 + c_seq*B + c_kv*C/1000) + c_kv*B*k*(k-1)/2000`` ms. ``plan`` returns such a run of steps;
-``commit(k)`` applies the first ``k`` of them (the caller cuts a run short when an admissible
-request arrives mid-run).
+``k*(t0 + c_seq*B + c_kv*C/1000) + c_kv*B*k*(k-1)/2000`` ms (plus ``k*c_seq_over*(B - knee)`` above
+the profile's compute knee; B is constant within the run, so the form is unchanged). ``plan``
+returns such a run of steps; ``commit(k)`` applies the first ``k`` of them (the caller cuts a run
+short when an admissible request arrives mid-run).
 """
 
 from __future__ import annotations
@@ -115,6 +116,8 @@ class ReplicaCore:
         self.c_seq = law.c_seq_ms / 1000.0
         self.c_kv = law.c_kv_ms_per_1k / 1e6  # seconds per context token
         self.c_pf = law.c_pf_ms_per_token / 1000.0
+        self.knee = law.knee_seqs
+        self.c_over = law.c_seq_over_ms / 1000.0
         self.overhead = profile.overhead_ttft_ms / 1000.0
         self.max_seqs = profile.max_num_seqs
         self.max_batched = profile.max_num_batched_tokens
@@ -255,6 +258,8 @@ class ReplicaCore:
             sched.append((item, chunk))
         self._pending_pf = sched
         base = self.t0 + self.c_seq * self.B + self.c_kv * self.C
+        if self.c_over and self.knee < self.B:
+            base += self.c_over * (self.B - self.knee)  # compute-bound beyond the knee
         if sched or self.B == 0:
             if not sched:
                 return None  # everything left failed
