@@ -186,6 +186,8 @@ class ReplicaCore:
             self.book.failed[req] = True
             self.book.finish_s[req] = t
             return False
+        if t < self._last_t:  # arrived during a step that was already committed: count it from t
+            self.area += self._last_t - t
         self._tick(t)
         self.in_system += 1
         self.need[req] = p
