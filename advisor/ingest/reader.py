@@ -285,7 +285,10 @@ def _finish_record(
 
 def _read_canonical(acc: _Acc, path: Path, zone: tzinfo | None, chunk: int) -> None:
     name = str(path)
-    con = duckdb.connect(config={"threads": 2})
+    # Only registered Arrow data is read: no file, extension or network access from SQL.
+    con = duckdb.connect(
+        config={"threads": 2, "enable_external_access": False, "autoload_known_extensions": False}
+    )
     con.execute("SET TimeZone = 'UTC'")
     con.execute("SET enable_progress_bar = false")
     last_line = 0
