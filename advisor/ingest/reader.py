@@ -564,11 +564,8 @@ def _typed(df: pd.DataFrame) -> pd.DataFrame:
     for c in CANONICAL_FIELDS:
         col = df[c]
         if c in ("ts_start", "ts_end"):
+            # exact integer µs -> datetime64[us] (NaT is int64 min); no float round trip
             us = pd.to_numeric(col, errors="raise").astype("Int64")
-            out[c] = pd.to_datetime(us.astype("float64").where(us.notna()), unit="us", utc=True).astype(
-                "datetime64[us, UTC]"
-            )
-            # float64 would lose precision past 2^53 µs (year 2255); recompute exactly
             vals = us.to_numpy(dtype="int64", na_value=np.iinfo(np.int64).min)
             arr = vals.view("datetime64[us]")
             out[c] = pd.Series(pd.DatetimeIndex(arr).tz_localize("UTC"), index=df.index).astype(
