@@ -292,6 +292,7 @@ def _read_canonical(acc: _Acc, path: Path, zone: tzinfo | None, chunk: int) -> N
     con.execute("SET TimeZone = 'UTC'")
     con.execute("SET enable_progress_bar = false")
     last_line = 0
+    first_block = True
     try:
         for block in iter_blocks(_batches(path, acc.options, chunk), BLOCK_BYTES):
             if block.n == 0:
@@ -305,7 +306,9 @@ def _read_canonical(acc: _Acc, path: Path, zone: tzinfo | None, chunk: int) -> N
                 utf8_ok = True
             except UnicodeDecodeError:
                 utf8_ok = False
-            if not utf8_ok or block.n < FASTPATH_MIN_LINES:
+            small_file = first_block and block.n < FASTPATH_MIN_LINES  # blocks fill up unless at EOF
+            first_block = False
+            if not utf8_ok or small_file:
                 # Small or not UTF-8: line by line in Python (the validator is the truth; a DuckDB
                 # query costs ~0.1 s of planning, more than Python needs for a few thousand lines).
                 acc.flush_rows()
