@@ -217,7 +217,30 @@ def _batches(path: Path, options: ReadOptions, chunk: int) -> Iterator[LineBatch
         max_decompressed_bytes=options.max_decompressed_bytes,
         max_compression_ratio=options.max_compression_ratio,
     )
+    if options.show_progress:
+        chunks = _with_progress(path, chunks)
     return iter_line_batches(chunks, options.max_line_bytes)
+
+
+def _with_progress(path: Path, chunks: Iterator[bytes]) -> Iterator[bytes]:
+    """Bytes read, on stderr (the file name is the user's own; no record content is shown)."""
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TransferSpeedColumn
+
+    gz = path.name.endswith(".gz")
+    with Progress(
+        TextColumn(escape(path.name)),
+        BarColumn(),
+        DownloadColumn(),
+        TransferSpeedColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    ) as bar:
+        task = bar.add_task("read", total=None if gz else path.stat().st_size)
+        for piece in chunks:
+            bar.advance(task, len(piece))
+            yield piece
 
 
 def _long_lines(acc: _Acc, path: str, batch: LineBatch | Block) -> None:
