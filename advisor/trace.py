@@ -145,13 +145,15 @@ class RejectSample(BaseModel):
 
 
 class DataQuality(BaseModel):
-    """The accounting every report carries: lines_read == accepted + rejected + blank."""
+    """The accounting every report carries: lines_read == accepted + rejected + blank + header + skipped."""
 
     lines_read: int = 0
     accepted: int = 0
     rejected: int = 0
     blank: int = 0
     header_lines: int = 0
+    skipped: int = 0
+    """Well-formed records that hold no LLM call (e.g. OTLP lines with only non-GenAI spans)."""
     rejects_by_code: dict[str, int] = Field(default_factory=dict)
     reject_samples: list[RejectSample] = Field(default_factory=list)
     warnings_by_code: dict[str, int] = Field(default_factory=dict)
@@ -167,10 +169,11 @@ class DataQuality(BaseModel):
 
     def check(self) -> None:
         """The accounting invariant; a violation is a bug in advisor, not in the input."""
-        if self.lines_read != self.accepted + self.rejected + self.blank + self.header_lines:
+        parts = self.accepted + self.rejected + self.blank + self.header_lines + self.skipped
+        if self.lines_read != parts:
             raise AssertionError(
                 f"accounting broken: read {self.lines_read} != accepted {self.accepted} + rejected "
-                f"{self.rejected} + blank {self.blank} + header {self.header_lines}"
+                f"{self.rejected} + blank {self.blank} + header {self.header_lines} + skipped {self.skipped}"
             )
 
 

@@ -46,6 +46,7 @@ def document(result: Analysis) -> dict[str, Any]:
             "accepted": q.accepted,
             "rejected": q.rejected,
             "blank": q.blank,
+            "skipped": q.skipped,
             "header_lines": q.header_lines,
             "reject_rate": round(result.reject_rate, 6),
             "rejects_by_code": dict(sorted(q.rejects_by_code.items())),

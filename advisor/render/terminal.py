@@ -55,6 +55,7 @@ def quality_box(result: Analysis, plain: bool = False) -> Panel:
         f"lines read {q.lines_read:,} · accepted {q.accepted:,} · rejected {q.rejected:,} "
         f"({result.reject_rate:.2%}) · blank {q.blank:,}"
         + (f" · header {q.header_lines:,}" if q.header_lines else "")
+        + (f" · skipped (no LLM call) {q.skipped:,}" if q.skipped else "")
     )
     for code, count in sorted(q.rejects_by_code.items(), key=lambda kv: (-kv[1], kv[0])):
         where = [f"{path_label(s.file)}:{s.line}" for s in q.reject_samples if s.code == code]
