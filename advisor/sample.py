@@ -3,7 +3,11 @@
 Used for the bundled sample (``advisor/data/sample_trace.jsonl.gz``), tests and benchmarks.
 Regenerate the bundled sample with::
 
-    python -m advisor.sample --out advisor/data/sample_trace.jsonl.gz --requests 60000 --days 3
+    python -m advisor.sample --out advisor/data/sample_trace.jsonl.gz --requests 300000 --days 2 \
+        --start 2026-11-16
+
+The bundled volume (~150k calls/day) is a mid-size team's: enough that some tasks cross the
+break-even of a distilled model, as real adopters' traffic does, while others clearly do not.
 
 Tasks (model ids are ones genai-prices 0.2.3 prices): ``support-triage`` classification on
 claude-haiku-4-5, ``sql-gen`` JSON output on claude-haiku-4-5 / gpt-5-mini, ``smart-home`` tool
@@ -152,8 +156,10 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--requests", type=int, default=60_000)
     ap.add_argument("--days", type=float, default=3.0)
     ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--start", type=datetime.fromisoformat, default=datetime(2025, 10, 6), help="UTC date")
     a = ap.parse_args(argv)
-    n = write_sample(a.out, n_requests=a.requests, days=a.days, seed=a.seed)
+    start = a.start.replace(tzinfo=UTC) if a.start.tzinfo is None else a.start.astimezone(UTC)
+    n = write_sample(a.out, n_requests=a.requests, days=a.days, seed=a.seed, start=start)
     print(f"wrote {n} requests to {a.out}")
 
 
