@@ -79,4 +79,4 @@ def test_bundled_sample_is_what_the_documented_command_writes(tmp_path: Path) ->
     out = tmp_path / "sample_trace.jsonl.gz"
     args[args.index("--out") + 1] = str(out)
     sample.main(args)
-    assert out.read_bytes() == SAMPLE.read_bytes(), "regenerate the bundled sample with the documented command"
+    assert out.read_bytes() == SAMPLE.read_bytes(), "regenerate with the documented command"
