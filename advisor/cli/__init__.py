@@ -24,9 +24,16 @@ app = typer.Typer(
 )
 
 
+@app.callback()
+def _root() -> None:
+    """Replay your LLM traffic: what to move from frontier APIs to distilled models, and what it saves."""
+    # A callback keeps typer in group mode, so `advisor analyze` stays a sub-command even while it
+    # is the only one registered.
+
+
 def _register() -> None:
     # Each sub-command module adds its commands to ``app``; import order is the help order.
-    return None
+    import advisor.cli.analyze  # noqa: F401
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -38,13 +45,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except AdvisorError as exc:
         sys.stderr.write(f"advisor: {exc.one_line()}\n")
         return exc.exit_code
-    except click.exceptions.Exit as exc:
+    except (click.exceptions.Exit, typer.Exit) as exc:
         return int(exc.exit_code)
-    except click.exceptions.Abort:
+    except (click.exceptions.Abort, typer.Abort):
         sys.stderr.write("advisor: aborted\n")
         return EXIT_INTERNAL
-    except click.ClickException as exc:
-        sys.stderr.write(f"advisor: {exc.format_message()}\n")
+    except (click.ClickException, typer.exceptions.TyperException) as exc:
+        # typer >= 0.29 vendors click: its usage errors are not click.ClickException subclasses.
+        message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
+        sys.stderr.write(f"advisor: {' '.join(message.split())}\n")
         return EXIT_INPUT
     except KeyboardInterrupt:
         sys.stderr.write("advisor: interrupted\n")
