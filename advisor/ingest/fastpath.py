@@ -20,8 +20,6 @@ from advisor.trace import CANONICAL_FIELDS, MAX_LABEL, MAX_TOKENS, REQUIRED_FIEL
 _TS_RE = (
     r"[12]\d{3}-\d{2}-\d{2}[T ]([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{1,6})?(Z|[+-]([01]\d|2[0-3]):[0-5]\d)"
 )
-_INT_TYPES = "('UBIGINT', 'BIGINT')"
-_NUM_TYPES = "('UBIGINT', 'BIGINT', 'DOUBLE')"
 
 
 def _q(s: str) -> str:
@@ -29,58 +27,56 @@ def _q(s: str) -> str:
 
 
 def _build_sql() -> str:
-    idx = {name: i + 1 for i, name in enumerate(CANONICAL_FIELDS)}
-    paths = ", ".join(_q(f"$.{name}") for name in CANONICAL_FIELDS)
+    struct = _q("{" + ", ".join(f'"{name}": "JSON"' for name in CANONICAL_FIELDS) + "}")
     conds: list[str] = []
     cols: list[str] = []
     for name in CANONICAL_FIELDS:
-        x = f"x[{idx[name]}]"
-        t = f"json_type({x})"
-        s = f"({x} ->> '$')"
+        r = f"CAST(x.{name} AS VARCHAR)"  # the field's JSON text, parsed once per line
+        first = f"left({r}, 1)"
+        # the decoded string: unescape in SQL only when the text has escapes
+        s = f"(CASE WHEN contains({r}, '\\') THEN x.{name} ->> '$' ELSE {r}[2:-2] END)"
         required = name in REQUIRED_FIELDS
-        absent = f"({x} IS NULL OR {t} = 'NULL')"
+        absent = f"(x.{name} IS NULL)"
         if name in LABEL_FIELDS or name in ENUMS:
             if name in ENUMS:
-                good = f"({t} = 'VARCHAR' AND {s} IN ({', '.join(_q(v) for v in ENUMS[name])}))"
+                good = f"({first} = '\"' AND {s} IN ({', '.join(_q(v) for v in ENUMS[name])}))"
             else:
-                good = f"({t} = 'VARCHAR' AND length({s}) BETWEEN 1 AND {MAX_LABEL})"
-            cols.append(f"CASE WHEN {t} = 'VARCHAR' THEN {s} END AS {name}")
+                good = f"({first} = '\"' AND length({s}) BETWEEN 1 AND {MAX_LABEL})"
+            cols.append(f"CASE WHEN {first} = '\"' THEN {s} END AS {name}")
         elif name in TOKEN_FIELDS:
-            good = f"({t} IN {_INT_TYPES} AND TRY_CAST({s} AS BIGINT) BETWEEN 0 AND {MAX_TOKENS})"
-            cols.append(f"TRY_CAST({s} AS BIGINT) AS {name}")
+            good = f"(regexp_full_match({r}, '[0-9]{{1,10}}') AND CAST({r} AS BIGINT) <= {MAX_TOKENS})"
+            cols.append(f"TRY_CAST({r} AS BIGINT) AS {name}")
         elif name in MEASURE_FIELDS:
-            good = (
-                f"({t} IN {_NUM_TYPES} AND isfinite(TRY_CAST({x} AS DOUBLE)) "
-                f"AND TRY_CAST({x} AS DOUBLE) >= 0 AND TRY_CAST({x} AS DOUBLE) < {MAX_MEASURE:.0f})"
-            )
-            cols.append(f"TRY_CAST({x} AS DOUBLE) AS {name}")
+            good = f"({first} BETWEEN '0' AND '9' AND TRY_CAST({r} AS DOUBLE) < {MAX_MEASURE:.0f})"
+            cols.append(f"TRY_CAST({r} AS DOUBLE) AS {name}")
         elif name in ("ts_start", "ts_end"):
             good = (
-                f"({t} = 'VARCHAR' AND regexp_full_match({s}, {_q(_TS_RE)}) "
+                f"({first} = '\"' AND regexp_full_match({s}, {_q(_TS_RE)}) "
                 f"AND TRY_CAST({s} AS TIMESTAMPTZ) IS NOT NULL)"
             )
             cols.append(f"epoch_us(TRY_CAST({s} AS TIMESTAMPTZ)) AS {name}")
         elif name == "has_tools":
-            good = f"({t} = 'BOOLEAN')"
-            cols.append(f"CASE WHEN {t} = 'BOOLEAN' THEN TRY_CAST({x} AS BOOLEAN) END AS {name}")
+            good = f"({r} IN ('true', 'false'))"
+            cols.append(f"CASE WHEN {r} IN ('true', 'false') THEN {r} = 'true' END AS {name}")
         elif name == "tags":
+            x = f"x.{name}"
             keys = f"json_keys({x})"
             vals = f"json_extract({x}, '$.*')"
             good = (
-                f"({t} = 'OBJECT' AND len({keys}) = len(list_distinct({keys})) "
+                f"({first} = '{{' AND len({keys}) = len(list_distinct({keys})) "
                 f"AND list_bool_and(list_transform({keys}, lambda k: length(k) BETWEEN 1 AND {MAX_LABEL})) "
                 f"IS NOT FALSE "
                 f"AND list_bool_and(list_transform({vals}, lambda v: json_type(v) = 'VARCHAR' "
                 f"AND length(v ->> '$') <= {MAX_LABEL})) IS NOT FALSE)"
             )
-            cols.append(f"CASE WHEN {t} = 'OBJECT' THEN CAST({x} AS VARCHAR) END AS tags_raw")
+            cols.append(f"CASE WHEN {first} = '{{' THEN {r} END AS tags_raw")
         else:  # pragma: no cover
             raise AssertionError(name)
         conds.append(good if required else f"({absent} OR {good})")
     # Shapes only Python can judge exactly: nested objects other than tags, arrays, trailing
     # commas (DuckDB accepts them, JSON does not), duplicate top-level keys.
     n_braces = "(length(line) - length(replace(line, '{', '')))"
-    has_tags_obj = f"(json_type(x[{idx['tags']}]) = 'OBJECT')"
+    has_tags_obj = "(left(CAST(x.tags AS VARCHAR), 1) = '{')"
     shape = (
         f"NOT contains(line, '[') AND {n_braces} = 1 + CASE WHEN {has_tags_obj} THEN 1 ELSE 0 END "
         r"AND NOT regexp_matches(line, ',\s*}') "
@@ -92,11 +88,11 @@ def _build_sql() -> str:
 WITH v AS (
     SELECT i, line,
            length(trim(line, e' \\t\\r\\n')) = 0 AS blank,
-           CASE WHEN json_valid(line) THEN json_type(line) = 'OBJECT' ELSE false END AS obj
+           json_valid(line) AND left(ltrim(line), 1) = '{{' AS obj
     FROM lines
-), e AS (
+), e AS MATERIALIZED (
     SELECT i, line, blank, obj,
-           CASE WHEN obj THEN json_extract(line, [{paths}]) END AS x
+           CASE WHEN obj THEN from_json(line, {struct}) END AS x
     FROM v
 )
 SELECT i, blank, CASE WHEN obj THEN COALESCE({ok}, false) ELSE false END AS ok, {", ".join(cols)}

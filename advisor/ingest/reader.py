@@ -328,7 +328,9 @@ def _read_canonical(acc: _Acc, path: Path, zone: tzinfo | None, chunk: int) -> N
                 has = tags_raw.notna().to_numpy()
                 tags = pd.Series(None, index=df.index, dtype=object)
                 if has.any():
-                    tags[has] = [normalise_tags(json.loads(t)) for t in tags_raw[has]]
+                    # tag maps repeat heavily: normalise each distinct text once
+                    distinct = {t: normalise_tags(json.loads(t)) for t in pd.unique(tags_raw[has])}
+                    tags[has] = tags_raw[has].map(distinct)
                 df["tags"] = tags
                 df["src_file"] = name
                 df["src_line"] = line_nos[ok]
