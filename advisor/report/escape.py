@@ -11,19 +11,17 @@ from __future__ import annotations
 import html
 import re
 
+from advisor.render.labels import plain_label
+
 MAX_LABEL_CHARS = 200
-# C0 and C1 controls (ESC included), DEL; bidi embeddings/overrides/isolates; zero-width format marks.
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$=:])")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\0", "|", "%")
 
 
 def clean_label(value: object, limit: int = MAX_LABEL_CHARS) -> str:
-    """A display-safe single line: controls and bidi overrides dropped, whitespace collapsed, capped."""
-    text = _CONTROL.sub(" ", str(value))
-    text = " ".join(text.split())
-    if len(text) > limit:
-        text = text[: limit - 1] + "…"
+    """A display-safe single line: whitespace runs (newlines included) collapsed, then ANSI sequences,
+    controls and bidi/format characters replaced (the CLI's ``plain_label``, one rule everywhere), capped."""
+    text = plain_label(" ".join(str(value).split()), limit)
     return text or "(blank)"
 
 
