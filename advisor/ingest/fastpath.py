@@ -44,7 +44,7 @@ def _build_sql() -> str:
                 good = f"({first} = '\"' AND length({s}) BETWEEN 1 AND {MAX_LABEL})"
             cols.append(f"CASE WHEN {first} = '\"' THEN {s} END AS {name}")
         elif name in TOKEN_FIELDS:
-            good = f"(regexp_full_match({r}, '[0-9]{{1,10}}') AND CAST({r} AS BIGINT) <= {MAX_TOKENS})"
+            good = f"(regexp_full_match({r}, '[0-9]{{1,10}}') AND TRY_CAST({r} AS BIGINT) <= {MAX_TOKENS})"
             cols.append(f"TRY_CAST({r} AS BIGINT) AS {name}")
         elif name in MEASURE_FIELDS:
             good = f"({first} BETWEEN '0' AND '9' AND TRY_CAST({r} AS DOUBLE) < {MAX_MEASURE:.0f})"

@@ -148,10 +148,13 @@ def _sniff(path: Path, options: ReadOptions) -> tuple[str, str]:
     probe = head[: cut if cut > 0 else len(head)]
     try:
         text = probe.decode("utf-8")
-    except UnicodeDecodeError:
-        if b"\x00" in probe:
+    except UnicodeDecodeError as exc:
+        if exc.start >= 1024:  # only the first KB decides; later bad lines are rejected one by one
+            text = probe.decode("utf-8", errors="replace")
+        elif b"\x00" in probe:
             raise InputError(path, "binary data, not a text log (expected JSON Lines or CSV)") from None
-        raise InputError(path, "not UTF-8 text in the first bytes; convert the file to UTF-8") from None
+        else:
+            raise InputError(path, "not UTF-8 text in the first KB; convert the file to UTF-8") from None
     stripped = text.lstrip()
     if not stripped:
         raise InputError(path, "no records (empty file)")
