@@ -74,7 +74,7 @@ class SearchContext:
     settings: RecommendSettings
     book: PriceBook
     latency_sheet: ApiLatencySheet
-    progress: Progress = lambda _msg: None  # noqa: E731
+    progress: Progress = lambda _msg: None
     runs: dict[str, TaskRun] = field(default_factory=dict)
 
 
@@ -163,7 +163,9 @@ def _api_options(ctx: SearchContext, t: TaskFacts, run_: TaskRun, slo: float, cu
             opt.status, opt.detail = "unknown-quality", "no evaluation of this model for the task class"
         elif not q.meets(ctx.settings.quality_tolerance):
             opt.status = "quality"
-            opt.detail = f"expected drop {q.drop_points:.1f} pts > tolerance {ctx.settings.quality_tolerance} pts"
+            opt.detail = (
+                f"expected drop {q.drop_points:.1f} pts > tolerance {ctx.settings.quality_tolerance} pts"
+            )
         else:
             row = ctx.latency_sheet.model(model)
             ttft = row.ttft_s() if row else None
@@ -244,7 +246,9 @@ def _distill_options(ctx: SearchContext, t: TaskFacts, run_: TaskRun, slo: float
         opt.replicas_guess = min(guess, s.max_replicas)
         opt.slo_rps_per_replica = cap.slo_rps
         opt.slo_batch = cap.slo_batch
-        esc_monthly = per_span_to_monthly(round(Fraction(t.cost_pico) * Fraction(esc).limit_denominator(100)), ctx.facts.span_us)
+        esc_monthly = per_span_to_monthly(
+            round(Fraction(t.cost_pico) * Fraction(esc).limit_denominator(100)), ctx.facts.span_us
+        )
         opt.lower_bound_pico = fleet_monthly_pico(p, offer, lb) + esc_monthly
         opt.one_time = one_time_cost(
             s.distillation,
@@ -262,7 +266,9 @@ def _acceptable_threshold(current: int, opt: Option) -> int:
     return current - int(Fraction(one_time) / Fraction(MAX_PAYBACK_MONTHS))
 
 
-def _evaluate_fleet(ctx: SearchContext, t: TaskFacts, run_: TaskRun, opt: Option, slo: float, seed: int) -> bool:
+def _evaluate_fleet(
+    ctx: SearchContext, t: TaskFacts, run_: TaskRun, opt: Option, slo: float, seed: int
+) -> bool:
     assert opt.profile is not None and opt.offer is not None and opt.replicas_guess is not None
     sized = size_fleet(
         window_input(run_.inp, run_.window),
