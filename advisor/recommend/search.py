@@ -83,6 +83,12 @@ def fleet_monthly_pico(profile: EngineProfile, offer: GpuOffer, replicas: int) -
     return gpu_cost_pico(offer.usd_per_hour, replicas * profile.gpus_per_replica * MONTH_SECONDS)
 
 
+def escalated_monthly_pico(ctx: SearchContext, t: TaskFacts, share: float) -> int:
+    """Monthly API cost of the escalated share of a cascade (escalated calls pay the current price)."""
+    escalated = round(Fraction(t.cost_pico) * Fraction(share).limit_denominator(100))
+    return per_span_to_monthly(escalated, ctx.facts.span_us)
+
+
 def slo_for(t: TaskFacts, s: RecommendSettings) -> tuple[float, str]:
     if t.name in s.slo_p95_ms:
         return s.slo_p95_ms[t.name], "your --slo"
@@ -246,9 +252,7 @@ def _distill_options(ctx: SearchContext, t: TaskFacts, run_: TaskRun, slo: float
         opt.replicas_guess = min(guess, s.max_replicas)
         opt.slo_rps_per_replica = cap.slo_rps
         opt.slo_batch = cap.slo_batch
-        esc_monthly = per_span_to_monthly(
-            round(Fraction(t.cost_pico) * Fraction(esc).limit_denominator(100)), ctx.facts.span_us
-        )
+        esc_monthly = escalated_monthly_pico(ctx, t, esc)
         opt.lower_bound_pico = fleet_monthly_pico(p, offer, lb) + esc_monthly
         opt.one_time = one_time_cost(
             s.distillation,
@@ -289,9 +293,7 @@ def _evaluate_fleet(
     opt.replicas = sized.replicas
     opt.seed_replicas[seed] = sized.replicas
     opt.p95_ms, opt.slo_attainment = sized.p95_ms, sized.attainment
-    esc_monthly = per_span_to_monthly(
-        round(Fraction(t.cost_pico) * Fraction(opt.escalation).limit_denominator(100)), ctx.facts.span_us
-    )
+    esc_monthly = escalated_monthly_pico(ctx, t, opt.escalation)
     opt.monthly_pico = fleet_monthly_pico(opt.profile, opt.offer, sized.replicas) + esc_monthly
     return True
 
@@ -418,9 +420,7 @@ def _finish(
     if best.kind in ("distill", "cascade"):
         ctx.progress(f"{t.name}: verifying {best.label}")
         _verify(ctx, t, best, slo)
-        esc_monthly = per_span_to_monthly(
-            round(Fraction(t.cost_pico) * Fraction(best.escalation).limit_denominator(100)), ctx.facts.span_us
-        )
+        esc_monthly = escalated_monthly_pico(ctx, t, best.escalation)
         assert best.profile is not None and best.offer is not None and best.replicas is not None
         best.monthly_pico = fleet_monthly_pico(best.profile, best.offer, best.replicas) + esc_monthly
     best.status = "chosen"
