@@ -20,7 +20,8 @@ from dataclasses import dataclass
 
 from advisor.profiles.model import EngineProfile
 
-# Keep this share of the SLO for queueing and burstiness that the steady-state formula ignores.
+# Share of the SLO's slack over an idle replica that batching may use; the rest is kept for queueing
+# and burstiness, which the steady-state formula ignores.
 SLO_HEADROOM = 0.8
 
 
@@ -41,7 +42,8 @@ class ReplicaCapacity:
     saturation_rps: float
     """At the largest batch the engine admits (an upper bound on any replica's throughput)."""
     slo_rps: float
-    """At the largest batch whose p95-shaped request still meets ``SLO_HEADROOM`` x the SLO; 0 if none."""
+    """At the largest batch whose p95-shaped request uses at most ``SLO_HEADROOM`` of the SLO's slack; 0 if
+    even an idle replica misses the SLO."""
     slo_batch: int
     """That batch size (the autoscaler's concurrency target)."""
     unloaded_p95_ms: float
@@ -78,9 +80,9 @@ def replica_capacity(
     idle = _latency_ms(profile, shape, 1, slowdown)
     if slo_p95_ms is None:
         return ReplicaCapacity(sat, sat, b_max, idle)
-    budget = SLO_HEADROOM * slo_p95_ms
-    if idle > budget:
+    if idle > slo_p95_ms:
         return ReplicaCapacity(sat, 0.0, 0, idle)
+    budget = idle + SLO_HEADROOM * (slo_p95_ms - idle)  # batching may use this share of the slack
     lo, hi = 1, b_max  # latency grows with the batch: largest batch within budget by bisection
     while lo < hi:
         mid = (lo + hi + 1) // 2

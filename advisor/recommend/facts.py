@@ -20,6 +20,8 @@ from advisor.recommend.capacity import TokenShape
 PEAK_WINDOW_S = 60
 DAY_S = 86_400
 HOUR_S = 3_600
+BLOCK_S = 300
+"""Bootstrap period for traces under three hours: five-minute blocks."""
 
 
 @dataclass(frozen=True)
@@ -47,7 +49,7 @@ class TaskFacts:
     rows: np.ndarray
     """Positions of the task's rows in the analysed frame."""
     period_s: int
-    """Bootstrap period: a day, or an hour for traces shorter than three days."""
+    """Bootstrap period: a day; an hour for traces under three days; 5 minutes under three hours."""
     period_cost_pico: tuple[int, ...]
     """Exact API cost per period (every period of the trace window, empty ones as 0)."""
 
@@ -100,7 +102,8 @@ def collect_facts(df: pd.DataFrame, evidence: EvidenceTable) -> TraceFacts:
     ts = pd.to_datetime(df["ts_start"], utc=True)
     start = ts.min()
     span_us = trace_span_us(ts)
-    period_s = DAY_S if span_us >= 3 * DAY_S * 1_000_000 else HOUR_S
+    span_s_int = span_us // 1_000_000
+    period_s = DAY_S if span_s_int >= 3 * DAY_S else HOUR_S if span_s_int >= 3 * HOUR_S else BLOCK_S
     n_periods = max(1, -(-span_us // (period_s * 1_000_000)))
     offset_s = ((ts - start).dt.total_seconds()).to_numpy()
     period_idx = np.minimum((offset_s // period_s).astype(np.int64), n_periods - 1)

@@ -12,13 +12,14 @@ simulator attributes to each, with the remainder rounding kept exact (largest re
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
 from fractions import Fraction
 
 import numpy as np
 
 from advisor.profiles.model import EngineProfile, StepLaw
-from advisor.recommend.capacity import TokenShape, replica_capacity, replicas_for
+from advisor.recommend.capacity import replica_capacity
 from advisor.recommend.facts import TaskFacts
 from advisor.recommend.plan import Option, TaskPlan
 from advisor.recommend.search import (
@@ -30,6 +31,9 @@ from advisor.recommend.search import (
 from advisor.recommend.sizing import FLEET, busiest_windows, window_input
 from advisor.sim import RoutingSpec, Scenario, SimInput, simulate
 from advisor.sim.scenario import FleetSpec, Slo
+
+MAX_GROUP_SIMULATIONS = 4
+"""Most candidate groups sized by simulation (best optimistic gain first)."""
 
 
 @dataclass
@@ -69,37 +73,50 @@ def _option_for(plan: TaskPlan, profile: EngineProfile) -> Option | None:
     return None
 
 
-def _combined_shape(tasks: list[TaskFacts]) -> TokenShape:
-    w = np.array([t.requests for t in tasks], dtype=float)
-    w = w / w.sum()
-
-    def mix(attr: str) -> float:
-        return float(sum(wi * getattr(t.shape, attr) for wi, t in zip(w, tasks, strict=True)))
-
-    return TokenShape(
-        mix("mean_in"),
-        mix("mean_out"),
-        max(t.shape.p95_in for t in tasks),
-        max(t.shape.p95_out for t in tasks),
-    )
-
-
 def _one_time(opt: Option) -> int:
     return opt.one_time.total_pico if opt.one_time else 0
 
 
-def _analytic_cost(
+def _task_rps(ctx: SearchContext, profile: EngineProfile, t: TaskFacts, slo: float, opt: Option) -> float:
+    """One replica's capacity for a task under its SLO, multi-LoRA slowdown included: the analytic bound,
+    or what the dedicated simulation showed one replica carrying, whichever is larger."""
+    factor = ctx.settings.multilora_slowdown
+    analytic = replica_capacity(profile, t.shape, slo, slowdown=factor).slo_rps
+    if opt.replicas:
+        return max(analytic, t.peak_rps / opt.replicas / factor)
+    return analytic
+
+
+def _lower_bound(
     ctx: SearchContext, profile: EngineProfile, members: list[tuple[TaskPlan, Option]]
 ) -> int | None:
-    facts = [ctx.facts.task(p.task) for p, _ in members]
-    slo = min(p.slo_p95_ms for p, _ in members)
-    cap = replica_capacity(profile, _combined_shape(facts), slo, slowdown=ctx.settings.multilora_slowdown)
-    n = replicas_for(sum(t.peak_rps for t in facts), cap.slo_rps)
-    if n is None:
-        return None
-    offer = ctx.offers[profile.gpu]
-    esc = sum(escalated_monthly_pico(ctx, t, o.escalation) for t, (_, o) in zip(facts, members, strict=True))
-    return fleet_monthly_pico(profile, offer, n) + esc
+    """Optimistic monthly cost of a shared fleet: replicas from each task's busiest-window rate at the
+    engine's saturation throughput (slowed by multi-LoRA), plus escalations."""
+    load = 0.0
+    esc = 0
+    for plan, opt in members:
+        t = ctx.facts.task(plan.task)
+        run = ctx.runs.get(plan.task)
+        rate = t.mean_rps
+        if run is not None:
+            rate = len(run.window.idx) / max(1.0, run.window.end_s - run.window.start_s)
+        sat = replica_capacity(
+            profile, t.shape, None, slowdown=ctx.settings.multilora_slowdown
+        ).saturation_rps
+        if sat <= 0:
+            return None
+        load += rate / sat
+        esc += escalated_monthly_pico(ctx, t, opt.escalation)
+    n = max(1, math.ceil(load - 1e-9))
+    return fleet_monthly_pico(profile, ctx.offers[profile.gpu], n) + esc
+
+
+def _guess(ctx: SearchContext, profile: EngineProfile, members: list[tuple[TaskPlan, Option]]) -> int:
+    load = 0.0
+    for plan, opt in members:
+        t = ctx.facts.task(plan.task)
+        load += t.peak_rps / max(_task_rps(ctx, profile, t, plan.slo_p95_ms, opt), 1e-9)
+    return max(1, math.ceil(load - 1e-9))
 
 
 def _grow(
@@ -107,7 +124,12 @@ def _grow(
 ) -> tuple[list[tuple[TaskPlan, Option]], Fraction]:
     """Greedy group on one base profile; gain = today's plans minus the shared fleet, less the one-time
     cost (amortised over the payback limit) of tasks that would newly be distilled."""
-    cands = [(plans[n], o) for n in sorted(free) if (o := _option_for(plans[n], profile)) is not None]
+    cands = [
+        (plans[n], o)
+        for n in sorted(free)
+        if (o := _option_for(plans[n], profile)) is not None
+        and _task_rps(ctx, profile, ctx.facts.task(n), plans[n].slo_p95_ms, o) > 0
+    ]
     cands.sort(key=lambda po: (-po[0].current_monthly_pico, po[0].task))
     group: list[tuple[TaskPlan, Option]] = []
     best_gain = Fraction(0)
@@ -116,11 +138,11 @@ def _grow(
         if len(trial) == 1:
             group = trial
             continue
-        cost = _analytic_cost(ctx, profile, trial)
+        cost = _lower_bound(ctx, profile, trial)
         if cost is None:
             continue
         new_one_time = sum(
-            Fraction(_one_time(o)) / MAX_PAYBACK_MONTHS for p, o in trial if p.chosen.kind == "stay"
+            Fraction(_one_time(o)) / Fraction(MAX_PAYBACK_MONTHS) for p, o in trial if p.chosen.kind == "stay"
         )
         gain = sum(p.projected_monthly_pico for p, _ in trial) - cost - new_one_time
         if gain > best_gain:
@@ -194,6 +216,29 @@ def _simulate_group(
     return n, p95, att, gpu
 
 
+def capped_split(total: int, weights: dict[str, Fraction], caps: dict[str, int]) -> dict[str, int] | None:
+    """Split ``total`` in proportion to ``weights`` but charge no task more than its cap (what it would
+    pay on its own); the excess goes to the others in proportion. None if the caps cannot cover it."""
+    if sum(caps.values()) < total:
+        return None
+    fixed: dict[str, Fraction] = {}
+    free = dict(weights)
+    while True:
+        rest = Fraction(total) - sum(fixed.values())
+        wsum = sum(free.values()) or Fraction(len(free))
+        raw = {k: rest * (w if sum(free.values()) else 1) / wsum for k, w in free.items()}
+        over = [k for k, v in raw.items() if v > caps[k]]
+        if not over:
+            break
+        for k in over:
+            fixed[k] = Fraction(caps[k])
+            del free[k]
+        if not free:
+            break
+    weights_exact = {**fixed, **raw} if free else fixed
+    return split_exact(total, weights_exact)
+
+
 def split_exact(total: int, weights: dict[str, Fraction]) -> dict[str, int]:
     """Split an integer amount in proportion to ``weights``; parts sum to ``total`` exactly."""
     keys = sorted(weights)
@@ -209,13 +254,31 @@ def split_exact(total: int, weights: dict[str, Fraction]) -> dict[str, int]:
     return out
 
 
-def consolidate(ctx: SearchContext, plans: dict[str, TaskPlan]) -> list[SharedFleet]:
-    """Adopt shared fleets while they lower the total projected cost; updates ``plans`` in place."""
+@dataclass(frozen=True)
+class GroupAttempt:
+    """A shared fleet that was simulated, adopted or not (reported among the scenarios)."""
+
+    profile: str
+    tasks: tuple[str, ...]
+    replicas: int | None
+    monthly_pico: int | None
+    dedicated_pico: int
+    adopted: bool
+    detail: str
+
+
+def consolidate(
+    ctx: SearchContext, plans: dict[str, TaskPlan], attempts: list[GroupAttempt] | None = None
+) -> list[SharedFleet]:
+    """Adopt shared fleets while they lower the total projected cost; updates ``plans`` in place and
+    records every simulated group in ``attempts``."""
+    attempts = attempts if attempts is not None else []
     free = {n for n, p in plans.items() if p.chosen.kind in ("stay", "distill", "cascade")}
     profiles = {o.profile.id: o.profile for p in plans.values() for o in p.options if o.profile is not None}
     shared: list[SharedFleet] = []
     tried: set[str] = set()
-    while True:
+    budget = MAX_GROUP_SIMULATIONS
+    while budget > 0:
         best = None
         for prof in profiles.values():
             if prof.id in tried or prof.gpu not in ctx.offers:
@@ -225,22 +288,63 @@ def consolidate(ctx: SearchContext, plans: dict[str, TaskPlan]) -> list[SharedFl
                 best = (prof, group, gain)
         if best is None:
             break
+        budget -= 1
         prof, group, _ = best
-        facts = [ctx.facts.task(p.task) for p, _ in group]
-        slo = min(p.slo_p95_ms for p, _ in group)
-        cap = replica_capacity(prof, _combined_shape(facts), slo, slowdown=ctx.settings.multilora_slowdown)
-        guess = replicas_for(sum(t.peak_rps for t in facts), cap.slo_rps) or 1
+        guess = min(_guess(ctx, prof, group), ctx.settings.max_replicas)
         ctx.progress(f"shared fleet: simulating {prof.id} for {len(group)} tasks")
         sized = _simulate_group(ctx, prof, group, guess)
         tried.add(prof.id)
+        names = tuple(p.task for p, _ in group)
+        before = sum(p.projected_monthly_pico for p, _ in group)
         if sized is None:
+            attempts.append(GroupAttempt(prof.id, names, None, None, before, False, "SLO not held"))
             continue
         n, p95, att, gpu = sized
         fleet_cost = fleet_monthly_pico(prof, ctx.offers[prof.gpu], n)
-        esc = {p.task: escalated_monthly_pico(ctx, ctx.facts.task(p.task), o.escalation) for p, o in group}
-        shares = split_exact(fleet_cost, {p.task: gpu.get(p.task, Fraction(0)) for p, _ in group})
-        if fleet_cost + sum(esc.values()) >= sum(p.projected_monthly_pico for p, _ in group):
+        members = list(group)
+        while True:
+            esc = {
+                p.task: escalated_monthly_pico(ctx, ctx.facts.task(p.task), o.escalation) for p, o in members
+            }
+            caps = {p.task: p.projected_monthly_pico - esc[p.task] for p, _ in members}
+            shares = capped_split(
+                fleet_cost, {p.task: gpu.get(p.task, Fraction(0)) for p, _ in members}, caps
+            )
+            if shares is None:
+                break
+            late = [
+                (p, o)
+                for p, o in members
+                if p.chosen.kind == "stay"
+                and _one_time(o)
+                > (p.current_monthly_pico - shares[p.task] - esc[p.task]) * MAX_PAYBACK_MONTHS
+            ]
+            if not late or len(members) - len(late) < 2:
+                break
+            members = [m for m in members if m not in late]
+        if (
+            shares is None
+            or late
+            or fleet_cost + sum(esc.values()) >= sum(p.projected_monthly_pico for p, _ in members)
+        ):
+            kept = sum(p.projected_monthly_pico for p, _ in members)
+            attempts.append(
+                GroupAttempt(
+                    prof.id,
+                    names,
+                    n,
+                    fleet_cost,
+                    before,
+                    False,
+                    f"{n} replica(s) needed; not cheaper than dedicated plans ({len(members)} tasks, "
+                    f"{kept / 1e12:,.2f} USD/month) once one-time costs must pay back",
+                )
+            )
             continue
+        group = members
+        attempts.append(
+            GroupAttempt(prof.id, tuple(p.task for p, _ in group), n, fleet_cost, before, True, "adopted")
+        )
         for p, _ in group:
             free.discard(p.task)
         name = f"shared-{len(shared) + 1}"
