@@ -21,8 +21,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from advisor.recommend.money import gpu_cost_pico
-from advisor.units import pico_from_usd, usd_from_pico
+from advisor.recommend.money import gpu_cost_pico, usd_str
+from advisor.units import pico_from_usd
 
 DEFAULT_TRAINING_GPU_HOURS: dict[str, Decimal] = {
     "qwen3-0.6b": Decimal(1),
@@ -69,10 +69,10 @@ class OneTimeCost:
 
     def as_json(self) -> dict[str, object]:
         return {
-            "total_usd": str(usd_from_pico(self.total_pico)),
-            "teacher_data_usd": str(usd_from_pico(self.teacher_pico)),
-            "training_usd": str(usd_from_pico(self.training_pico)),
-            "fixed_usd": str(usd_from_pico(self.fixed_pico)),
+            "total_usd": usd_str(self.total_pico),
+            "teacher_data_usd": usd_str(self.teacher_pico),
+            "training_usd": usd_str(self.training_pico),
+            "fixed_usd": usd_str(self.fixed_pico),
             "teacher_model": self.teacher_model,
             "examples": self.examples,
             "training_gpu_hours": str(self.training_gpu_hours),

@@ -24,7 +24,7 @@ from advisor.quality import load_evidence
 from advisor.quality.evidence import EvidenceTable
 from advisor.recommend.explain import break_even, rationale
 from advisor.recommend.facts import TraceFacts, collect_facts
-from advisor.recommend.money import MONTH_SECONDS, MonthlyMoney, payback_months, usd
+from advisor.recommend.money import MONTH_SECONDS, MonthlyMoney, payback_months, usd_str
 from advisor.recommend.plan import Option, TaskPlan
 from advisor.recommend.risk import PlanParts, plan_parts, savings_intervals, tornado, volume_curve
 from advisor.recommend.search import MAX_PAYBACK_MONTHS, SearchContext, search_task
@@ -101,32 +101,32 @@ class Recommendations:
                         "name": s.name,
                         "profile": s.profile.id,
                         "replicas": s.replicas,
-                        "monthly_usd": str(usd(s.monthly_pico)),
+                        "monthly_usd": usd_str(s.monthly_pico),
                         "tasks": s.tasks,
-                        "share_usd_per_month": {k: str(usd(v)) for k, v in s.shares_pico.items()},
+                        "share_usd_per_month": {k: usd_str(v) for k, v in s.shares_pico.items()},
                     }
                     for s in self.shared
                 ],
                 "total": self.total.as_json()
                 | {
                     "savings_interval_usd_per_month": [
-                        str(usd(self.total_interval[0])),
-                        str(usd(self.total_interval[1])),
+                        usd_str(self.total_interval[0]),
+                        usd_str(self.total_interval[1]),
                     ]
                 },
                 "sensitivity": {
-                    "base_savings_usd_per_month": str(usd(self.tornado_base)),
+                    "base_savings_usd_per_month": usd_str(self.tornado_base),
                     "levers": [
                         {
                             "parameter": r.parameter,
                             "low": r.low_label,
-                            "low_savings_usd_per_month": str(usd(r.low)),
+                            "low_savings_usd_per_month": usd_str(r.low),
                             "high": r.high_label,
-                            "high_savings_usd_per_month": str(usd(r.high)),
+                            "high_savings_usd_per_month": usd_str(r.high),
                         }
                         for r in self.tornado_rows
                     ],
-                    "volume": [{"factor": f, "savings_usd_per_month": str(usd(v))} for f, v in self.volume],
+                    "volume": [{"factor": f, "savings_usd_per_month": usd_str(v)} for f, v in self.volume],
                 },
                 "methodology": self.methodology,
             },
@@ -138,8 +138,8 @@ class Recommendations:
                     "option": f"shared {a.profile} for {len(a.tasks)} tasks",
                     "status": "chosen" if a.adopted else "rejected",
                     "detail": a.detail,
-                    "monthly_usd": None if a.monthly_pico is None else str(usd(a.monthly_pico)),
-                    "dedicated_usd_per_month": str(usd(a.dedicated_pico)),
+                    "monthly_usd": None if a.monthly_pico is None else usd_str(a.monthly_pico),
+                    "dedicated_usd_per_month": usd_str(a.dedicated_pico),
                     "replicas": a.replicas,
                     "profile": a.profile,
                 }
@@ -178,7 +178,7 @@ class Recommendations:
             | {
                 "savings_interval_usd_per_month": None
                 if p.savings_interval_pico is None
-                else [str(usd(p.savings_interval_pico[0])), str(usd(p.savings_interval_pico[1]))],
+                else [usd_str(p.savings_interval_pico[0]), usd_str(p.savings_interval_pico[1])],
                 "one_time": None if o.one_time is None else o.one_time.as_json(),
                 "payback_months": None if p.payback_months is None else str(p.payback_months),
                 "break_even_requests_per_day": p.break_even_per_day,
@@ -187,8 +187,8 @@ class Recommendations:
             "latency": {
                 "slo_p95_ms": p.slo_p95_ms,
                 "slo_basis": p.slo_basis,
-                "p95_ms": o.p95_ms,
-                "slo_attainment": o.slo_attainment,
+                "p95_ms": _f(o.p95_ms),
+                "slo_attainment": _f(o.slo_attainment),
                 "verification": self.ctx.runs[p.task].verification if p.task in self.ctx.runs else "",
             },
             "quality": {
@@ -202,6 +202,11 @@ class Recommendations:
         }
 
 
+def _f(x: float | None) -> float | None:
+    """JSON-safe measurement: None for missing or non-finite values."""
+    return None if x is None or not np.isfinite(x) else round(float(x), 3)
+
+
 def _option_json(task: str, o: Option) -> dict[str, Any]:
     return {
         "task": task,
@@ -209,10 +214,10 @@ def _option_json(task: str, o: Option) -> dict[str, Any]:
         "option": o.label,
         "status": o.status,
         "detail": o.detail,
-        "monthly_usd": None if o.monthly_pico is None else str(usd(o.monthly_pico)),
-        "lower_bound_usd_per_month": None if o.lower_bound_pico is None else str(usd(o.lower_bound_pico)),
-        "p95_ms": o.p95_ms,
-        "slo_attainment": o.slo_attainment,
+        "monthly_usd": None if o.monthly_pico is None else usd_str(o.monthly_pico),
+        "lower_bound_usd_per_month": None if o.lower_bound_pico is None else usd_str(o.lower_bound_pico),
+        "p95_ms": _f(o.p95_ms),
+        "slo_attainment": _f(o.slo_attainment),
         "replicas": o.replicas,
         "profile": None if o.profile is None else o.profile.id,
         "api_model": o.api_model,

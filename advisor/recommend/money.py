@@ -43,6 +43,11 @@ def usd(pico: int) -> Decimal:
     return usd_from_pico(pico)
 
 
+def usd_str(pico: int) -> str:
+    """Exact decimal string for JSON ("1154.19", "0"), never a float and never an exponent."""
+    return format(usd_from_pico(pico).normalize(), "f")
+
+
 @dataclass(frozen=True)
 class MonthlyMoney:
     """Current vs projected spend for one task (or a total), per month; the year is 12 months."""
@@ -80,12 +85,12 @@ class MonthlyMoney:
 
     def as_json(self) -> dict[str, str]:
         return {
-            "current_usd_per_month": str(usd(self.current_pico)),
-            "projected_usd_per_month": str(usd(self.projected_pico)),
-            "savings_usd_per_month": str(usd(self.savings_pico)),
-            "current_usd_per_year": str(usd(self.annual_current_pico)),
-            "projected_usd_per_year": str(usd(self.annual_projected_pico)),
-            "savings_usd_per_year": str(usd(self.annual_savings_pico)),
+            "current_usd_per_month": usd_str(self.current_pico),
+            "projected_usd_per_month": usd_str(self.projected_pico),
+            "savings_usd_per_month": usd_str(self.savings_pico),
+            "current_usd_per_year": usd_str(self.annual_current_pico),
+            "projected_usd_per_year": usd_str(self.annual_projected_pico),
+            "savings_usd_per_year": usd_str(self.annual_savings_pico),
         }
 
 

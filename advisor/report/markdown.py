@@ -58,7 +58,7 @@ def render_markdown(r: ReportData) -> str:
             if x.savings_low_pico is None or x.savings_high_pico is None
             else f"{money(x.savings_low_pico)} … {money(x.savings_high_pico)}"
         )
-        quality = "unknown" if x.quality_drop_points is None else f"{-x.quality_drop_points:+.1f} pts"
+        quality = "unknown" if x.quality_drop_points is None else f"{0.0 - x.quality_drop_points:+.1f} pts"
         rows.append(
             [
                 x.task,
