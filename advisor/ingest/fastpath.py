@@ -13,7 +13,7 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
-from advisor.ingest.lines import LineBatch
+from advisor.ingest.lines import Block
 from advisor.ingest.validate import ENUMS, LABEL_FIELDS, MAX_MEASURE, MEASURE_FIELDS, TOKEN_FIELDS
 from advisor.trace import CANONICAL_FIELDS, MAX_LABEL, MAX_TOKENS, REQUIRED_FIELDS
 
@@ -103,7 +103,7 @@ FROM e
 SQL = _build_sql()
 
 
-def run_batch(con: duckdb.DuckDBPyConnection, batch: LineBatch) -> pa.Table:
+def run_batch(con: duckdb.DuckDBPyConnection, batch: Block) -> pa.Table:
     """Columns ``i, blank, ok`` + canonical columns (times as epoch µs) for every line of a batch.
 
     The batch must be valid UTF-8 (the caller checks). The Arrow array shares the batch buffer.

@@ -35,3 +35,11 @@ def plain_label(value: object, limit: int = MAX_DISPLAY) -> str:
 def rich_label(value: object, limit: int = MAX_DISPLAY) -> str:
     """``plain_label`` with rich markup escaped, for use inside rich renderables."""
     return escape(plain_label(value, limit))
+
+
+def path_label(value: object, limit: int = MAX_DISPLAY) -> str:
+    """A file location for display: sanitised, and shortened from the left so the name stays."""
+    text = plain_label(value, limit=10_000)
+    if len(text) > limit:
+        text = "…" + text[-(limit - 1) :]
+    return escape(text)
