@@ -259,6 +259,9 @@ def profile_command(
     idle_repeats: int = typer.Option(
         3, "--idle-repeats", min=1, help="Waves at concurrency 1 (TTFT samples)."
     ),
+    ttft_probes: int = typer.Option(
+        5, "--ttft-probes", min=0, help="Extra 2-token idle requests per prompt length."
+    ),
     quick: bool = typer.Option(
         False, "--quick", help="Small sweep: concurrency 1/8/32, prompts 128/1024, 64 out."
     ),
@@ -297,6 +300,7 @@ def profile_command(
         output_lens=_ints(output_len, base.output_lens, "output-len"),
         repeats=repeats,
         idle_repeats=idle_repeats,
+        ttft_probes=ttft_probes,
         request_timeout_s=timeout,
         stall_timeout_s=stall_timeout,
     )
@@ -344,6 +348,7 @@ def profile_command(
             "output_lens": spec.output_lens,
             "repeats": spec.repeats,
             "idle_repeats": spec.idle_repeats,
+            "ttft_probes": spec.ttft_probes,
         },
         "method": "waves of concurrent ignore_eos streams; "
         "ITL = median per-request pace over the pure-decode window",
