@@ -17,6 +17,7 @@ from advisor.ingest.lines import Block
 from advisor.ingest.validate import ENUMS, LABEL_FIELDS, MAX_MEASURE, MEASURE_FIELDS, TOKEN_FIELDS
 from advisor.trace import CANONICAL_FIELDS, MAX_LABEL, MAX_TOKENS, REQUIRED_FIELDS
 
+BATCH_ROWS = 50_000
 _TS_RE = (
     r"[12]\d{3}-\d{2}-\d{2}[T ]([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{1,6})?(Z|[+-]([01]\d|2[0-3]):[0-5]\d)"
 )
@@ -31,12 +32,12 @@ def _build_sql() -> str:
     conds: list[str] = []
     cols: list[str] = []
     for name in CANONICAL_FIELDS:
-        r = f"CAST(x.{name} AS VARCHAR)"  # the field's JSON text, parsed once per line
+        r = f"r_{name}"  # the field's JSON text (one from_json per line, in CTE f)
         first = f"left({r}, 1)"
         # the decoded string: unescape in SQL only when the text has escapes
-        s = f"(CASE WHEN contains({r}, '\\') THEN x.{name} ->> '$' ELSE {r}[2:-2] END)"
+        s = f"(CASE WHEN contains({r}, '\\') THEN CAST({r} AS JSON) ->> '$' ELSE {r}[2:-2] END)"
         required = name in REQUIRED_FIELDS
-        absent = f"(x.{name} IS NULL)"
+        absent = f"({r} IS NULL)"
         if name in LABEL_FIELDS or name in ENUMS:
             if name in ENUMS:
                 good = f"({first} = '\"' AND {s} IN ({', '.join(_q(v) for v in ENUMS[name])}))"
@@ -59,9 +60,8 @@ def _build_sql() -> str:
             good = f"({r} IN ('true', 'false'))"
             cols.append(f"CASE WHEN {r} IN ('true', 'false') THEN {r} = 'true' END AS {name}")
         elif name == "tags":
-            x = f"x.{name}"
-            keys = f"json_keys({x})"
-            vals = f"json_extract({x}, '$.*')"
+            keys = f"json_keys({r})"
+            vals = f"json_extract({r}, '$.*')"
             good = (
                 f"({first} = '{{' AND len({keys}) = len(list_distinct({keys})) "
                 f"AND list_bool_and(list_transform({keys}, lambda k: length(k) BETWEEN 1 AND {MAX_LABEL})) "
@@ -76,12 +76,9 @@ def _build_sql() -> str:
     # Shapes only Python can judge exactly: nested objects other than tags, arrays, trailing
     # commas (DuckDB accepts them, JSON does not), duplicate top-level keys.
     n_braces = "(length(line) - length(replace(line, '{', '')))"
-    has_tags_obj = "(left(CAST(x.tags AS VARCHAR), 1) = '{')"
-    shape = (
-        f"NOT contains(line, '[') AND {n_braces} = 1 + CASE WHEN {has_tags_obj} THEN 1 ELSE 0 END "
-        r"AND NOT regexp_matches(line, ',\s*}') "
-        "AND len(json_keys(line)) = len(list_distinct(json_keys(line)))"
-    )
+    has_tags_obj = "(left(r_tags, 1) = '{')"
+    shape = f"shape AND {n_braces} = 1 + CASE WHEN {has_tags_obj} THEN 1 ELSE 0 END"
+    raw_cols = ", ".join(f"CAST(x.{n} AS VARCHAR) AS r_{n}" for n in CANONICAL_FIELDS)
     ok = " AND ".join([shape, *conds])
     # Built only from canonical field names and constants of this module: no input reaches SQL text.
     return f"""
@@ -90,13 +87,19 @@ WITH v AS (
            length(trim(line, e' \\t\\r\\n')) = 0 AS blank,
            json_valid(line) AND left(ltrim(line), 1) = '{{' AS obj
     FROM lines
-), e AS MATERIALIZED (
+), e AS (
     SELECT i, line, blank, obj,
-           CASE WHEN obj THEN from_json(line, {struct}) END AS x
+           CASE WHEN obj THEN from_json(line, {struct}) END AS x,
+           CASE WHEN obj THEN json_keys(line) END AS k
     FROM v
+), f AS (
+    SELECT i, line, blank, obj, {raw_cols},
+           NOT contains(line, '[') AND NOT regexp_matches(line, ',\\s*}}')
+           AND len(k) = len(list_distinct(k)) AS shape
+    FROM e
 )
 SELECT i, blank, CASE WHEN obj THEN COALESCE({ok}, false) ELSE false END AS ok, {", ".join(cols)}
-FROM e
+FROM f
 """  # noqa: S608
 
 
@@ -116,6 +119,8 @@ def run_batch(con: duckdb.DuckDBPyConnection, batch: Block) -> pa.Table:
         data = data.slice(base, int(batch.starts[-1]) - base)
     lines = pa.LargeStringArray.from_buffers(n, offsets, data)
     table = pa.table({"i": pa.array(np.arange(n, dtype=np.int64)), "line": lines})
+    # several record batches let DuckDB scan them on all threads (zero-copy slices)
+    table = pa.Table.from_batches(table.to_batches(max_chunksize=BATCH_ROWS))
     con.register("lines", table)
     try:
         return con.sql(SQL).to_arrow_table()
