@@ -155,3 +155,17 @@ def test_missing_usage_names_the_openai_path() -> None:
     body = openai_chat_completion()
     del body["usage"]
     assert one(openai, body) == RecordError("MISSING_FIELD", "usage.prompt_tokens")
+
+
+def test_envelope_without_its_own_clock_uses_the_response_created() -> None:
+    env = openai_envelope(i=2)
+    del env["timestamp"]
+    rec = record(openai, env)
+    assert rec["ts_start"] == "2025-11-27T00:01:14.000000Z"  # response.created = T0 + 74 s
+    assert rec["source"] == "openai:request-response+timestamp"
+
+
+def test_error_envelope_without_any_clock_is_not_claimed() -> None:
+    env = openai_envelope(error=True)
+    del env["timestamp"]
+    assert openai.detect(env) is None
