@@ -49,6 +49,9 @@ def run(requests: int, days: float) -> None:
         n = _trace(path, requests, days)
         made = time.perf_counter() - t0
         print(f"trace: {n:,} requests over {days:g} day(s), five tasks ({made:.1f} s to generate)")
+        warm = Path(tmp) / "warm.jsonl.gz"
+        _trace(warm, 2_000, days)
+        _timed(["analyze", str(warm), "--json"])  # imports and data snapshots loaded once, untimed
         base, base_cpu, code_b = _timed(["analyze", str(path), "--json", "--no-recommend"])
         full, full_cpu, code_f = _timed(["analyze", str(path), "--json"])
         print(f"baseline  analyze --no-recommend : {base:6.1f} s wall, {base_cpu:6.1f} s CPU (exit {code_b})")
