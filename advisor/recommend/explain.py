@@ -102,8 +102,9 @@ def rationale(ctx: SearchContext, t: TaskFacts, plan: TaskPlan) -> str:
         )
         pay = "" if plan.payback_months is None else f", paid back in {plan.payback_months} months"
         p95 = "n/a" if o.p95_ms is None else f"{o.p95_ms:,.0f} ms"
+        fleet = f" ({o.fleet_label})" if o.fleet_label and not plan.shared_fleet else ""
         return (
-            f"{o.label}{where} holds p95 {p95} within {slo} for {money(then)}/month against "
+            f"{o.label}{fleet}{where} holds p95 {p95} within {slo} for {money(then)}/month against "
             f"{money(now)} on {t.provider}/{t.model} today{_pct_change(now, then)}; expected accuracy change "
             f"{qtxt} ({q.basis}){pay}."
         )
