@@ -86,7 +86,9 @@ def break_even(r: ReportData) -> go.Figure:
 def tornado(r: ReportData) -> go.Figure:
     base = _usd(r.tornado_base_pico)
     bars = sorted(r.tornado, key=lambda b: abs(b.high_savings_pico - b.low_savings_pico))
-    names = [plot_label(b.parameter) for b in bars]
+    names = [
+        f"{plot_label(b.parameter)}<br>{plot_label(b.low_label)} / {plot_label(b.high_label)}" for b in bars
+    ]
     fig = go.Figure(
         [
             go.Bar(
@@ -95,7 +97,8 @@ def tornado(r: ReportData) -> go.Figure:
                 x=[_usd(b.low_savings_pico) - base for b in bars],
                 base=base,
                 orientation="h",
-                text=[plot_label(b.low_label) for b in bars],
+                hovertext=[plot_label(b.low_label) for b in bars],
+                hoverinfo="text+x",
             ),
             go.Bar(
                 name="high",
@@ -103,7 +106,8 @@ def tornado(r: ReportData) -> go.Figure:
                 x=[_usd(b.high_savings_pico) - base for b in bars],
                 base=base,
                 orientation="h",
-                text=[plot_label(b.high_label) for b in bars],
+                hovertext=[plot_label(b.high_label) for b in bars],
+                hoverinfo="text+x",
             ),
         ]
     )
@@ -111,7 +115,7 @@ def tornado(r: ReportData) -> go.Figure:
         title="Sensitivity of total monthly savings",
         xaxis_title="USD saved per month",
         barmode="overlay",
-        **_LAYOUT,
+        **{**_LAYOUT, "margin": {"l": 260, "r": 20, "t": 50, "b": 50}},
     )
     return fig
 
