@@ -81,8 +81,13 @@ class Recommendations:
 
     @property
     def total(self) -> MonthlyMoney:
+        """Over the tasks with priced requests (an unpriced task adds nothing, and says so)."""
         return MonthlyMoney.total(
-            [MonthlyMoney(p.current_monthly_pico, p.projected_monthly_pico) for p in self.plans]
+            [
+                MonthlyMoney(p.current_monthly_pico, p.projected_monthly_pico)
+                for p in self.plans
+                if self.facts.task(p.task).priced_requests
+            ]
         )
 
     def plan(self, task: str) -> TaskPlan:
@@ -185,8 +190,13 @@ class Recommendations:
                 "gpu_price_date": None if o.offer is None else o.offer.price_date.isoformat(),
                 "escalation_share": o.escalation,
             },
-            "money": MonthlyMoney(p.current_monthly_pico, p.projected_monthly_pico).as_json()
+            "money": (
+                MonthlyMoney(p.current_monthly_pico, p.projected_monthly_pico).as_json()
+                if t.priced_requests
+                else dict.fromkeys(MonthlyMoney(0, 0).as_json())
+            )
             | {
+                "unpriced_requests": t.unpriced_requests,
                 "savings_interval_usd_per_month": None
                 if p.savings_interval_pico is None
                 else [usd_str(p.savings_interval_pico[0]), usd_str(p.savings_interval_pico[1])],

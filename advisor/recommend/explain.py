@@ -88,6 +88,13 @@ def _pct_change(now: int, then: int) -> str:
 
 
 def rationale(ctx: SearchContext, t: TaskFacts, plan: TaskPlan) -> str:
+    text = _rationale(ctx, t, plan)
+    if t.unpriced_requests and t.priced_requests:
+        text += f" {t.unpriced_requests:,} requests of unknown price are excluded from these figures."
+    return text
+
+
+def _rationale(ctx: SearchContext, t: TaskFacts, plan: TaskPlan) -> str:
     o = plan.chosen
     tol = ctx.settings.quality_tolerance
     now, then = plan.current_monthly_pico, plan.projected_monthly_pico

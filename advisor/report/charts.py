@@ -20,11 +20,16 @@ def _usd(pico: int) -> float:
 
 
 def cost_by_task(r: ReportData) -> go.Figure:
-    tasks = [plot_label(x.task) for x in r.recommendations]
+    rows = [
+        x
+        for x in r.recommendations
+        if x.current_monthly_pico is not None and x.projected_monthly_pico is not None
+    ]
+    tasks = [plot_label(x.task) for x in rows]
     fig = go.Figure(
         [
-            go.Bar(name="now", x=tasks, y=[_usd(x.current_monthly_pico) for x in r.recommendations]),
-            go.Bar(name="projected", x=tasks, y=[_usd(x.projected_monthly_pico) for x in r.recommendations]),
+            go.Bar(name="now", x=tasks, y=[_usd(x.current_monthly_pico or 0) for x in rows]),
+            go.Bar(name="projected", x=tasks, y=[_usd(x.projected_monthly_pico or 0) for x in rows]),
         ]
     )
     fig.update_layout(
