@@ -11,36 +11,30 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
+from advisor.ingest import errors
+from advisor.ingest.errors import RecordError
 from advisor.trace import CANONICAL_FIELDS, MAX_LABEL, REQUIRED_FIELDS
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _CANONICAL = frozenset(CANONICAL_FIELDS)
 
 
-@dataclass(frozen=True, slots=True)
-class RecordError:
-    """Why one record could not be projected: a stable code and the source field path, never a value."""
-
-    code: str
-    field: str | None = None
-
-
-# Reject codes produced by the adapters (the reader counts them like its own codes).
-MISSING_FIELD = "MISSING_FIELD"
+# RecordError(code, field, detail) is the reader's own type (advisor.ingest.errors), so adapter
+# rejects are counted and sampled exactly like the reader's; codes below are shared with it.
+MISSING_FIELD = errors.MISSING_FIELD
 """A required piece (id, time, model, usage) is absent from the record."""
-WRONG_TYPE = "WRONG_TYPE"
+TYPE_MISMATCH = errors.TYPE_MISMATCH
 """A field we must compute with (token arithmetic, time conversion) has the wrong JSON type."""
-BAD_TIMESTAMP = "BAD_TIMESTAMP"
+BAD_TIMESTAMP = errors.BAD_TIMESTAMP
 """A numeric timestamp that is not a representable instant."""
+UNKNOWN_SCHEMA = errors.UNKNOWN_SCHEMA
+"""``to_canonical`` was asked for a shape this adapter does not produce."""
 NOT_EXECUTED = "NOT_EXECUTED"
 """A batch entry that was canceled or expired: no LLM call happened, so there is nothing to replay."""
-UNKNOWN_SCHEMA = "UNKNOWN_SCHEMA"
-"""``to_canonical`` was asked for a shape this adapter does not produce."""
 
 Result = dict[str, Any] | RecordError
 
@@ -192,7 +186,7 @@ def epoch_s_to_iso(value: object, path: str) -> str | RecordError:
     Exact for integers; floats keep microseconds (the precision of a Python datetime).
     """
     if not is_number(value):
-        return RecordError(WRONG_TYPE, path)
+        return RecordError(TYPE_MISMATCH, path)
     try:
         if is_int(value):
             ts = _EPOCH + timedelta(seconds=int(value))  # type: ignore[arg-type]
@@ -210,7 +204,7 @@ def epoch_ns_to_iso(value: object, path: str) -> str | RecordError:
     elif is_int(value):
         ns = int(value)  # type: ignore[arg-type]
     else:
-        return RecordError(WRONG_TYPE, path)
+        return RecordError(TYPE_MISMATCH, path)
     if ns <= 0:
         return RecordError(BAD_TIMESTAMP, path)
     try:
@@ -226,11 +220,12 @@ def iso_z(ts: datetime) -> str:
 
 def passthrough_time(value: object, path: str) -> object:
     """A logger's own timestamp: strings pass as written (the validator parses them and applies
-    ``--assume-tz``); numbers pass as numbers (their unit is ambiguous, so the reader applies
-    ``--time-unit``); anything else is a type error."""
+    ``--assume-tz``); numbers pass as numbers, never guessed into seconds or milliseconds (a
+    generic envelope declares no unit: the validator must apply ``--time-unit`` or reject them);
+    anything else is a type error."""
     if isinstance(value, str) or is_number(value):
         return value
-    return RecordError(WRONG_TYPE, path)
+    return RecordError(TYPE_MISMATCH, path)
 
 
 def parse_json_text(value: object) -> object:

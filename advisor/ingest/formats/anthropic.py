@@ -30,8 +30,8 @@ from typing import Any
 from advisor.ingest.formats._common import (
     MISSING_FIELD,
     NOT_EXECUTED,
+    TYPE_MISMATCH,
     UNKNOWN_SCHEMA,
-    WRONG_TYPE,
     RecordError,
     Result,
     code_label,
@@ -111,7 +111,7 @@ def _input_total(usage: Mapping[str, Any], prefix: str) -> object:
         return None
     for key, value in parts.items():
         if value is not None and not is_int(value):
-            return RecordError(WRONG_TYPE, f"{prefix}usage.{key}")
+            return RecordError(TYPE_MISMATCH, f"{prefix}usage.{key}")
     return sum(int(v) for v in parts.values() if v is not None)
 
 
@@ -145,10 +145,16 @@ def _mark_error(fields: dict[str, Any], error_type: str | None) -> None:
             fields[key] = 0
 
 
+_NO_CLOCK = "Anthropic responses carry no timestamp; log them in an envelope with one"
+
+
 def _done(fields: dict[str, Any], source: str, paths: dict[str, str]) -> Result:
     fields["provider"] = NAME
     fields["source"] = source
-    return finish(fields, paths)
+    result = finish(fields, paths)
+    if isinstance(result, RecordError) and result.code == MISSING_FIELD and result.field == "ts_start":
+        return RecordError(MISSING_FIELD, "ts_start", _NO_CLOCK)
+    return result
 
 
 def _batch(obj: Mapping[str, Any], source: str) -> Result:
@@ -157,7 +163,7 @@ def _batch(obj: Mapping[str, Any], source: str) -> Result:
         return RecordError(MISSING_FIELD, "result")
     kind = result.get("type")
     if kind in ("canceled", "expired"):
-        return RecordError(NOT_EXECUTED, "result.type")
+        return RecordError(NOT_EXECUTED, "result.type", "batch entry was canceled or expired; no call ran")
     message = result.get("message") if isinstance(result.get("message"), dict) else {}
     fields = _message_fields(message, "result.message.") if kind == "succeeded" else {"status": "ok"}
     if kind == "errored":

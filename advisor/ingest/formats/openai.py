@@ -214,7 +214,9 @@ def _batch(obj: Mapping[str, Any], source: str) -> Result:
     err = obj.get("error")
     if resp is None or resp.get("body") is None:
         if code_label(get(err, "code")) in _NOT_RUN_CODES:
-            return RecordError(NOT_EXECUTED, "error.code")
+            return RecordError(
+                NOT_EXECUTED, "error.code", "batch request expired or was cancelled; no call ran"
+            )
         return RecordError(MISSING_FIELD, "response.body")
     body = resp["body"]
     fields = _body_fields(body, "response.body.")
