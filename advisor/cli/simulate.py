@@ -45,7 +45,8 @@ def _ms(x: float) -> str:
 
 
 def _console(plain: bool) -> Console:
-    return Console(file=sys.stdout, no_color=plain, highlight=False, soft_wrap=True)
+    width = None if sys.stdout.isatty() else 160  # pipes and files: don't squeeze to 80 columns
+    return Console(file=sys.stdout, no_color=plain, highlight=False, soft_wrap=True, width=width)
 
 
 @sim_app.command("run")
@@ -114,7 +115,7 @@ def run_command(
     doc["price_data"] = priced.price_data.label()
     doc["data_quality"] = trace.quality.model_dump(mode="json", exclude={"reject_samples"})
     if json_out:
-        sys.stdout.write(json.dumps(doc, default=str) + "\n")
+        sys.stdout.write(json.dumps(doc, default=str, allow_nan=False) + "\n")
         return
     _render(result, doc, _console(plain), plain)
 
@@ -229,7 +230,9 @@ def bench_command(
     prof = _profile(model, precision, gpu, profile)
     res = bench(prof, spec)
     if json_out:
-        sys.stdout.write(json.dumps(res) + "\n")
+        from advisor.sim.result import json_safe
+
+        sys.stdout.write(json.dumps(json_safe(res), allow_nan=False) + "\n")
         return
     a = res["advisor"]
     con = _console(plain)
