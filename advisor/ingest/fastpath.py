@@ -9,6 +9,8 @@ accelerator, never a second definition of validity (tests compare both on the sa
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import duckdb
 import numpy as np
 import pyarrow as pa
@@ -27,58 +29,92 @@ def _q(s: str) -> str:
     return "'" + s.replace("'", "''") + "'"
 
 
+def _sql_type(name: str) -> str:
+    if name in TOKEN_FIELDS:
+        return "BIGINT"
+    if name in MEASURE_FIELDS:
+        return "DOUBLE"
+    if name == "has_tools":
+        return "BOOLEAN"
+    if name == "tags":
+        return "JSON"
+    return "VARCHAR"
+
+
+def _alt(names: Sequence[str]) -> str:
+    return "|".join(names)
+
+
+def _suspicious_re() -> str:
+    """A value whose JSON type the lax typed parse would coerce: send the line to Python.
+
+    Matched on the raw line, so a key name inside a string value can only cause a false alarm
+    (a slower, still exact, Python check), never a miss; ``null`` is allowed (= absent).
+    """
+    strings = [n for n in CANONICAL_FIELDS if n in LABEL_FIELDS or n in ENUMS or n in ("ts_start", "ts_end")]
+    ws = r"[ \t]*"
+    return "|".join(
+        [
+            rf'"(?:{_alt(TOKEN_FIELDS)})"{ws}:{ws}(?:[^0-9n \t]|[0-9]{{11}}|[0-9]+[.eE])',
+            rf'"(?:{_alt(MEASURE_FIELDS)})"{ws}:{ws}[^0-9n \t]',
+            rf'"(?:{_alt(strings)})"{ws}:{ws}[^"n \t]',
+            rf'"has_tools"{ws}:{ws}[^tfn \t]',
+            rf'"tags"{ws}:{ws}[^{{n \t]',
+        ]
+    )
+
+
 def _build_sql() -> str:
-    struct = _q("{" + ", ".join(f'"{name}": "JSON"' for name in CANONICAL_FIELDS) + "}")
+    struct = _q("{" + ", ".join(f'"{n}": "{_sql_type(n)}"' for n in CANONICAL_FIELDS) + "}")
     conds: list[str] = []
     cols: list[str] = []
     for name in CANONICAL_FIELDS:
-        r = f"r_{name}"  # the field's JSON text (one from_json per line, in CTE f)
-        first = f"left({r}, 1)"
-        # the decoded string: unescape in SQL only when the text has escapes
-        s = f"(CASE WHEN contains({r}, '\\') THEN CAST({r} AS JSON) ->> '$' ELSE {r}[2:-2] END)"
-        required = name in REQUIRED_FIELDS
-        absent = f"({r} IS NULL)"
-        if name in LABEL_FIELDS or name in ENUMS:
-            if name in ENUMS:
-                good = f"({first} = '\"' AND {s} IN ({', '.join(_q(v) for v in ENUMS[name])}))"
-            else:
-                good = f"({first} = '\"' AND length({s}) BETWEEN 1 AND {MAX_LABEL})"
-            cols.append(f"CASE WHEN {first} = '\"' THEN {s} END AS {name}")
+        v = f"x.{name}"
+        if name in ENUMS:
+            good = f"({v} IN ({', '.join(_q(e) for e in ENUMS[name])}))"
+        elif name in LABEL_FIELDS:
+            good = f"(length({v}) BETWEEN 1 AND {MAX_LABEL})"
         elif name in TOKEN_FIELDS:
-            good = f"(regexp_full_match({r}, '[0-9]{{1,10}}') AND TRY_CAST({r} AS BIGINT) <= {MAX_TOKENS})"
-            cols.append(f"TRY_CAST({r} AS BIGINT) AS {name}")
+            good = f"({v} BETWEEN 0 AND {MAX_TOKENS})"
         elif name in MEASURE_FIELDS:
-            good = f"({first} BETWEEN '0' AND '9' AND TRY_CAST({r} AS DOUBLE) < {MAX_MEASURE:.0f})"
-            cols.append(f"TRY_CAST({r} AS DOUBLE) AS {name}")
+            good = f"(isfinite({v}) AND {v} >= 0 AND {v} < {MAX_MEASURE:.0f})"
         elif name in ("ts_start", "ts_end"):
-            good = (
-                f"({first} = '\"' AND regexp_full_match({s}, {_q(_TS_RE)}) "
-                f"AND TRY_CAST({s} AS TIMESTAMPTZ) IS NOT NULL)"
-            )
-            cols.append(f"epoch_us(TRY_CAST({s} AS TIMESTAMPTZ)) AS {name}")
+            good = f"(regexp_full_match({v}, {_q(_TS_RE)}) AND TRY_CAST({v} AS TIMESTAMPTZ) IS NOT NULL)"
         elif name == "has_tools":
-            good = f"({r} IN ('true', 'false'))"
-            cols.append(f"CASE WHEN {r} IN ('true', 'false') THEN {r} = 'true' END AS {name}")
+            good = "true"
         elif name == "tags":
+            r = f"CAST({v} AS VARCHAR)"
             keys = f"json_keys({r})"
             vals = f"json_extract({r}, '$.*')"
             good = (
-                f"({first} = '{{' AND len({keys}) = len(list_distinct({keys})) "
+                f"(json_type({r}) = 'OBJECT' AND len({keys}) = len(list_distinct({keys})) "
                 f"AND list_bool_and(list_transform({keys}, lambda k: length(k) BETWEEN 1 AND {MAX_LABEL})) "
                 f"IS NOT FALSE "
-                f"AND list_bool_and(list_transform({vals}, lambda v: json_type(v) = 'VARCHAR' "
-                f"AND length(v ->> '$') <= {MAX_LABEL})) IS NOT FALSE)"
+                f"AND list_bool_and(list_transform({vals}, lambda e: json_type(e) = 'VARCHAR' "
+                f"AND length(e ->> '$') <= {MAX_LABEL})) IS NOT FALSE)"
             )
-            cols.append(f"CASE WHEN {first} = '{{' THEN {r} END AS tags_raw")
         else:  # pragma: no cover
             raise AssertionError(name)
-        conds.append(good if required else f"({absent} OR {good})")
+        if name in ("ts_start", "ts_end"):
+            cols.append(f"epoch_us(TRY_CAST({v} AS TIMESTAMPTZ)) AS {name}")
+        elif name == "tags":
+            cols.append(f"CAST({v} AS VARCHAR) AS tags_raw")
+        else:
+            cols.append(f"{v} AS {name}")
+        conds.append(
+            f"({v} IS NOT NULL AND {good})" if name in REQUIRED_FIELDS else f"({v} IS NULL OR {good})"
+        )
     # Shapes only Python can judge exactly: nested objects other than tags, arrays, trailing
-    # commas (DuckDB accepts them, JSON does not), duplicate top-level keys.
+    # commas (DuckDB accepts them, JSON does not), escapes in keys, duplicate top-level keys,
+    # and values whose JSON type differs from the field's (the typed parse is lax).
     n_braces = "(length(line) - length(replace(line, '{', '')))"
-    has_tags_obj = "(left(r_tags, 1) = '{')"
-    shape = f"shape AND {n_braces} = 1 + CASE WHEN {has_tags_obj} THEN 1 ELSE 0 END"
-    raw_cols = ", ".join(f"CAST(x.{n} AS VARCHAR) AS r_{n}" for n in CANONICAL_FIELDS)
+    shape = (
+        f"NOT contains(line, '[') AND NOT contains(line, '\\u') "
+        f"AND {n_braces} = 1 + CASE WHEN x.tags IS NULL THEN 0 ELSE 1 END "
+        r"AND NOT regexp_matches(line, ',\s*}') "
+        f"AND NOT regexp_matches(line, {_q(_suspicious_re())}) "
+        "AND len(k) = len(list_distinct(k))"
+    )
     ok = " AND ".join([shape, *conds])
     # Built only from canonical field names and constants of this module: no input reaches SQL text.
     return f"""
@@ -89,17 +125,13 @@ WITH v AS (
     FROM lines
 ), e AS (
     SELECT i, line, blank, obj,
-           CASE WHEN obj THEN from_json(line, {struct}) END AS x,
+           CASE WHEN obj THEN TRY(from_json(line, {struct})) END AS x,
            CASE WHEN obj THEN json_keys(line) END AS k
     FROM v
-), f AS (
-    SELECT i, line, blank, obj, {raw_cols},
-           NOT contains(line, '[') AND NOT regexp_matches(line, ',\\s*}}')
-           AND len(k) = len(list_distinct(k)) AS shape
-    FROM e
 )
-SELECT i, blank, CASE WHEN obj THEN COALESCE({ok}, false) ELSE false END AS ok, {", ".join(cols)}
-FROM f
+SELECT i, blank, CASE WHEN obj AND x IS NOT NULL THEN COALESCE({ok}, false) ELSE false END AS ok,
+       {", ".join(cols)}
+FROM e
 """  # noqa: S608
 
 

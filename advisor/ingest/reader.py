@@ -217,7 +217,30 @@ def _batches(path: Path, options: ReadOptions, chunk: int) -> Iterator[LineBatch
         max_decompressed_bytes=options.max_decompressed_bytes,
         max_compression_ratio=options.max_compression_ratio,
     )
+    if options.show_progress:
+        chunks = _with_progress(path, chunks)
     return iter_line_batches(chunks, options.max_line_bytes)
+
+
+def _with_progress(path: Path, chunks: Iterator[bytes]) -> Iterator[bytes]:
+    """Bytes read, on stderr (the file name is the user's own; no record content is shown)."""
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TransferSpeedColumn
+
+    gz = path.name.endswith(".gz")
+    with Progress(
+        TextColumn(escape(path.name)),
+        BarColumn(),
+        DownloadColumn(),
+        TransferSpeedColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    ) as bar:
+        task = bar.add_task("read", total=None if gz else path.stat().st_size)
+        for piece in chunks:
+            bar.advance(task, len(piece))
+            yield piece
 
 
 def _long_lines(acc: _Acc, path: str, batch: LineBatch | Block) -> None:
@@ -285,10 +308,14 @@ def _finish_record(
 
 def _read_canonical(acc: _Acc, path: Path, zone: tzinfo | None, chunk: int) -> None:
     name = str(path)
-    con = duckdb.connect(config={"threads": 2})
+    # Only registered Arrow data is read: no file, extension or network access from SQL.
+    con = duckdb.connect(
+        config={"threads": 2, "enable_external_access": False, "autoload_known_extensions": False}
+    )
     con.execute("SET TimeZone = 'UTC'")
     con.execute("SET enable_progress_bar = false")
     last_line = 0
+    first_block = True
     try:
         for block in iter_blocks(_batches(path, acc.options, chunk), BLOCK_BYTES):
             if block.n == 0:
@@ -302,7 +329,9 @@ def _read_canonical(acc: _Acc, path: Path, zone: tzinfo | None, chunk: int) -> N
                 utf8_ok = True
             except UnicodeDecodeError:
                 utf8_ok = False
-            if not utf8_ok or block.n < FASTPATH_MIN_LINES:
+            small_file = first_block and block.n < FASTPATH_MIN_LINES  # blocks fill up unless at EOF
+            first_block = False
+            if not utf8_ok or small_file:
                 # Small or not UTF-8: line by line in Python (the validator is the truth; a DuckDB
                 # query costs ~0.1 s of planning, more than Python needs for a few thousand lines).
                 acc.flush_rows()
@@ -561,11 +590,8 @@ def _typed(df: pd.DataFrame) -> pd.DataFrame:
     for c in CANONICAL_FIELDS:
         col = df[c]
         if c in ("ts_start", "ts_end"):
+            # exact integer µs -> datetime64[us] (NaT is int64 min); no float round trip
             us = pd.to_numeric(col, errors="raise").astype("Int64")
-            out[c] = pd.to_datetime(us.astype("float64").where(us.notna()), unit="us", utc=True).astype(
-                "datetime64[us, UTC]"
-            )
-            # float64 would lose precision past 2^53 µs (year 2255); recompute exactly
             vals = us.to_numpy(dtype="int64", na_value=np.iinfo(np.int64).min)
             arr = vals.view("datetime64[us]")
             out[c] = pd.Series(pd.DatetimeIndex(arr).tz_localize("UTC"), index=df.index).astype(

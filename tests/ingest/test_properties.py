@@ -70,3 +70,50 @@ def test_only_advisor_errors_escape_and_accounting_holds(kinds, fast, strict, mo
         assert sum(q.rejects_by_code.values()) == q.rejected
         assert CANARY not in q.model_dump_json()
         assert not trace.df.astype(str).apply(lambda c: c.str.contains(CANARY)).any().any()
+
+
+def _typed_confusions(i: int) -> list[str]:
+    r = record(i)
+    out = []
+    for field, bad in (
+        ("input_tokens", "1.0"),
+        ("input_tokens", "true"),
+        ("output_tokens", '"7"'),
+        ("cache_read_tokens", "12345678901"),
+        ("latency_ms", '"5"'),
+        ("latency_ms", "-0.5"),
+        ("model", "12"),
+        ("status", "true"),
+        ("has_tools", '"yes"'),
+        ("tags", '"x"'),
+        ("task", "null"),
+        ("ts_start", "1759752000"),
+    ):
+        body = json.dumps({k: v for k, v in r.items() if k != field})
+        out.append(body[:-1] + f', "{field}" : {bad}}}')
+    out.append(json.dumps(r).replace('"model"', '"mod\\u0065l"'))
+    out.append(json.dumps(dict(r, task="input_tokens", feature='"output_tokens": "x"')))
+    return out
+
+
+@pytest.mark.slow
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(kinds=st.lists(KINDS.filter(lambda k: k != "naive"), min_size=1, max_size=25), seed=st.integers(0, 99))
+def test_fast_path_and_python_agree_on_corrupted_input(kinds, seed, monkeypatch) -> None:
+    lines = [_corrupt(k, i) for i, k in enumerate(kinds)] + _typed_confusions(1000 + seed)
+    results = []
+    with tempfile.TemporaryDirectory() as d:
+        path = Path(d) / "t.jsonl"
+        _write(lines, path)
+        for threshold in (0, 10**9):
+            monkeypatch.setattr(reader_mod, "FASTPATH_MIN_LINES", threshold)
+            try:
+                trace = load_trace([path], ReadOptions(max_line_bytes=2000))
+            except AdvisorError as exc:
+                results.append(str(exc))
+                continue
+            df = trace.df.drop(columns=["src_file"])
+            results.append(
+                (df.astype(object).where(df.notna(), None).to_dict("records"), trace.quality.model_dump())
+            )
+    assert results[0] == results[1]
