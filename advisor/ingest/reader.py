@@ -306,6 +306,32 @@ def _finish_record(
         acc.accept_row(out, path, line)
 
 
+def _python_lines(
+    acc: _Acc, name: str, block: Block, ks: np.ndarray, zone: tzinfo | None, *, check_blank: bool
+) -> None:
+    """Lines ``ks`` of a block and its over-long lines, in line order (samples, --strict)."""
+    events = [(ll.line, -1) for ll in block.long_lines]
+    events += [(int(block.line_no[k]), int(k)) for k in ks]
+    long_by_line = {ll.line: ll for ll in block.long_lines}
+    starts = block.starts
+    for line, k in sorted(events):
+        if k < 0:
+            ll = long_by_line[line]
+            acc.q.lines_read += 1
+            err = RecordError(LINE_TOO_LONG, None, f"line of {ll.length} bytes exceeds the limit")
+            acc.reject(name, line, err, ll.byte_offset)
+            continue
+        raw = block.buf[int(starts[k]) : int(starts[k + 1])].rstrip(b"\r\n")
+        if check_blank and not raw.strip(WS):
+            acc.q.blank += 1
+            continue
+        try:
+            text: str | None = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            text = None
+        _python_record(acc, name, line, int(block.offset[k]), raw, text, zone)
+
+
 def _read_canonical(acc: _Acc, path: Path, zone: tzinfo | None, chunk: int) -> None:
     name = str(path)
     # Only registered Arrow data is read: no file, extension or network access from SQL.
@@ -323,7 +349,6 @@ def _read_canonical(acc: _Acc, path: Path, zone: tzinfo | None, chunk: int) -> N
                 continue
             acc.q.lines_read += block.n
             last_line = int(block.line_no[-1])
-            starts = block.starts
             try:
                 block.buf.decode("utf-8")
                 utf8_ok = True
@@ -335,12 +360,7 @@ def _read_canonical(acc: _Acc, path: Path, zone: tzinfo | None, chunk: int) -> N
                 # Small or not UTF-8: line by line in Python (the validator is the truth; a DuckDB
                 # query costs ~0.1 s of planning, more than Python needs for a few thousand lines).
                 acc.flush_rows()
-                _long_lines(acc, name, block)
-                for line, off, raw, text in _decoded_lines(block):
-                    if not raw.strip(WS):
-                        acc.q.blank += 1
-                    else:
-                        _python_record(acc, name, line, off, raw, text, zone)
+                _python_lines(acc, name, block, np.arange(block.n), zone, check_blank=True)
                 acc.flush_rows()
                 continue
             res = run_batch(con, block)
@@ -350,19 +370,7 @@ def _read_canonical(acc: _Acc, path: Path, zone: tzinfo | None, chunk: int) -> N
             slow = np.flatnonzero(~ok & ~blank)
             if len(slow) or block.long_lines:
                 acc.flush_rows()
-                # in line order, so samples and --strict see the first bad record first
-                events = [(ll.line, -1) for ll in block.long_lines]
-                events += [(int(block.line_no[k]), k) for k in slow]
-                long_by_line = {ll.line: ll for ll in block.long_lines}
-                for line, k in sorted(events):
-                    if k < 0:
-                        ll = long_by_line[line]
-                        acc.q.lines_read += 1
-                        err = RecordError(LINE_TOO_LONG, None, f"line of {ll.length} bytes exceeds the limit")
-                        acc.reject(name, line, err, ll.byte_offset)
-                        continue
-                    raw = block.buf[int(starts[k]) : int(starts[k + 1])].rstrip(b"\r\n")
-                    _python_record(acc, name, line, int(block.offset[k]), raw, raw.decode(), zone)
+                _python_lines(acc, name, block, slow, zone, check_blank=False)
                 acc.flush_rows()
             n_ok = int(ok.sum())
             if n_ok:
