@@ -13,6 +13,7 @@ from advisor.recommend.facts import DAY_S, TaskFacts
 from advisor.recommend.money import MONTH_SECONDS, break_even_requests_per_day, gpu_cost_pico
 from advisor.recommend.plan import Option, TaskPlan
 from advisor.recommend.search import SearchContext
+from advisor.render.labels import plain_label
 from advisor.report.model import money
 
 
@@ -87,6 +88,11 @@ def _pct_change(now: int, then: int) -> str:
     return f" ({float(Fraction(then - now, now) * 100):+.0f} %)"
 
 
+def _model(t: TaskFacts) -> str:
+    # Names from logs go into a sentence shown everywhere: single-line, control-free, capped.
+    return plain_label(f"{t.provider}/{t.model}")
+
+
 def rationale(ctx: SearchContext, t: TaskFacts, plan: TaskPlan) -> str:
     text = _rationale(ctx, t, plan)
     if t.unpriced_requests and t.priced_requests:
@@ -102,17 +108,14 @@ def _rationale(ctx: SearchContext, t: TaskFacts, plan: TaskPlan) -> str:
     if o.kind in ("distill", "cascade"):
         q = o.quality
         qtxt = "unknown" if q.drop_points is None else f"{-q.drop_points:+.1f} pts"
-        where = (
-            f" on fleet {plan.shared_fleet} (shared with {', '.join(plan.shared_with)})"
-            if plan.shared_fleet
-            else ""
-        )
+        others = ", ".join(plain_label(x) for x in plan.shared_with)
+        where = f" on fleet {plan.shared_fleet} (shared with {others})" if plan.shared_fleet else ""
         pay = "" if plan.payback_months is None else f", paid back in {plan.payback_months} months"
         p95 = "n/a" if o.p95_ms is None else f"{o.p95_ms:,.0f} ms"
         fleet = f" ({o.fleet_label})" if o.fleet_label and not plan.shared_fleet else ""
         return (
             f"{o.label}{fleet}{where} holds p95 {p95} within {slo} for {money(then)}/month against "
-            f"{money(now)} on {t.provider}/{t.model} today{_pct_change(now, then)}; expected accuracy change "
+            f"{money(now)} on {_model(t)} today{_pct_change(now, then)}; expected accuracy change "
             f"{qtxt} ({q.basis}){pay}."
         )
     if o.kind == "switch-api":
@@ -129,20 +132,20 @@ def _rationale(ctx: SearchContext, t: TaskFacts, plan: TaskPlan) -> str:
         drops = [x.quality.drop_points for x in fleet if x.quality.drop_points is not None]
         if drops:
             return (
-                f"Stays on {t.provider}/{t.model}: distilled models are expected to lose "
+                f"Stays on {_model(t)}: distilled models are expected to lose "
                 f"{min(drops):.1f} pts of accuracy (> {tol} pts tolerance; {fleet[0].quality.basis} "
                 f"evidence) and a cascade would need to escalate more than "
                 f"{ctx.settings.max_escalation:.0%} of requests."
             )
         return (
-            f"Stays on {t.provider}/{t.model}: no published or user evaluation covers distilled models for "
+            f"Stays on {_model(t)}: no published or user evaluation covers distilled models for "
             f"this {t.task_class} task; add your own results with --quality-overrides."
         )
     ref = reference_option(plan)
     if fleet and all(x.status in ("slo-miss", "quality", "unknown-quality") for x in fleet):
         best = min((x.p95_ms for x in fleet if x.p95_ms is not None), default=None)
         got = f" (best simulated p95 {best:,.0f} ms)" if best is not None else ""
-        return f"Stays on {t.provider}/{t.model}: no distilled option meets {slo}{got}."
+        return f"Stays on {_model(t)}: no distilled option meets {slo}{got}."
     if ref is not None:
         ref_cost = ref.monthly_pico if ref.monthly_pico is not None else ref.lower_bound_pico
         per_day = t.requests / (ctx.facts.span_us / 1e6) * DAY_S
@@ -152,7 +155,7 @@ def _rationale(ctx: SearchContext, t: TaskFacts, plan: TaskPlan) -> str:
             else "; no volume makes one replica pay for itself"
         )
         return (
-            f"Stays on {t.provider}/{t.model}: at {per_day:,.0f} requests/day it costs {money(now)}/month, "
+            f"Stays on {_model(t)}: at {per_day:,.0f} requests/day it costs {money(now)}/month, "
             f"less than the cheapest distilled option ({ref.label}, at least {money(ref_cost)}/month){be}."
         )
-    return f"Stays on {t.provider}/{t.model}: no cheaper option meets its SLO and quality tolerance."
+    return f"Stays on {_model(t)}: no cheaper option meets its SLO and quality tolerance."
