@@ -49,6 +49,8 @@ class BenchPoint:
     decode_context_tokens: float | None = None
     """Mean context per sequence over the measured decode steps, when known exactly (live sweeps)."""
     ttft_median_ms: float | None = None
+    ttft_p25_ms: float | None = None
+    """Low quantile of TTFT: delays only ever add to an idle server's TTFT, so it is the steadier floor."""
     ttft_p95_ms: float | None = None
     itl_p95_ms: float | None = None
     e2e_median_ms: float | None = None
@@ -101,13 +103,19 @@ class Identity:
 
 
 def fit_prefill(points: list[BenchPoint]) -> tuple[float, float] | None:
-    """(c_pf, intercept) from concurrency-1 TTFT against prompt length, or None if not identifiable."""
-    idle = [p for p in points if p.concurrency <= 1 and p.ttft_median_ms is not None and p.completed]
+    """(c_pf, intercept) from concurrency-1 TTFT against prompt length, or None if not identifiable.
+
+    Uses the TTFT 25th percentile when every idle point has one (scheduling delays on a busy
+    client or server only lengthen TTFT, so a low quantile tracks the true prefill time), else
+    the median.
+    """
+    idle = [p for p in points if p.concurrency <= 1 and p.ttft_median_ms is not None]
     lengths = {round(p.input_tokens) for p in idle}
     if len(lengths) < 2:
         return None
+    low = all(p.ttft_p25_ms is not None for p in idle)
     x = np.array([p.input_tokens for p in idle], dtype=float)
-    y = np.array([p.ttft_median_ms for p in idle], dtype=float)
+    y = np.array([(p.ttft_p25_ms if low else p.ttft_median_ms) for p in idle], dtype=float)
     slope, intercept = np.polyfit(x, y, 1)
     if slope <= 0:
         raise ConfigError("TTFT does not grow with prompt length at concurrency 1; cannot fit c_pf")
@@ -130,14 +138,14 @@ def fit_profile(
     id_suffix: str = "measured",
 ) -> tuple[EngineProfile, StepFit]:
     """Fit a measured profile from benchmark points (see the module docstring)."""
-    usable = [p for p in points if p.itl_median_ms and p.itl_median_ms > 0 and p.completed > 0]
+    usable = [p for p in points if p.itl_median_ms and p.itl_median_ms > 0]
     if len(usable) < 3:
         raise ConfigError(
             f"only {len(usable)} benchmark point(s) with a measured ITL; need 3 or more "
             "(several concurrencies and at least two prompt or output lengths)"
         )
-    prefill = fit_prefill(points)
     if c_pf_ms_per_token is None:
+        prefill = fit_prefill(points)
         if prefill is None:
             raise ConfigError(
                 "cannot fit the prefill cost: need concurrency-1 points at two or more prompt "
@@ -167,7 +175,7 @@ def fit_profile(
     fitted_steps = [s for s, b in zip(steps, bound, strict=True) if not b]
     fit = fit_step_law(fitted_steps, fixed={"c_pf_ms_per_token": c_pf_ms_per_token}, objective="lsq")
     law = fit.law
-    idle = [p for p in points if p.concurrency <= 1 and p.ttft_median_ms is not None and p.completed]
+    idle = [p for p in points if p.concurrency <= 1 and p.ttft_median_ms is not None]
     overheads = [float(p.ttft_median_ms or 0.0) - law.step_ms(0, 0, p.input_tokens) for p in idle]
     overhead = max(0.0, float(np.median(overheads))) if overheads else 0.0
     notes = (

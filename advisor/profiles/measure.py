@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit, urlunsplit
 
 import openai
+from scipy.stats import theilslopes
 
 from advisor.profiles.bench import BenchPoint
 
@@ -125,6 +126,8 @@ class SweepSpec:
     repeats: int = 1
     idle_repeats: int = 3
     """Waves at concurrency 1, whose TTFT gives the prefill cost (one request each, so take several)."""
+    ttft_probes: int = 5
+    """Short (2-token) idle requests per prompt length, interleaved across lengths: TTFT samples."""
     request_timeout_s: float = 120.0
     stall_timeout_s: float = 30.0
     seed: int = 0
@@ -302,6 +305,9 @@ async def _one_request(
             res.error = "ended before max_tokens (server ignores ignore_eos?)"
     except _BadStream as exc:
         res.error = str(exc)
+    except TimeoutError:
+        overall = time.perf_counter() - res.start >= spec.request_timeout_s * 0.999
+        res.error = "timeout" if overall else "stalled"
     except Exception as exc:  # any client/server failure is data for the report, not a crash
         res.error = _classify(exc)
     if res.error:
@@ -328,8 +334,9 @@ def decode_paces(wave: list[RequestResult], in_len: int) -> list[tuple[float, fl
     """(ms per decode step, mean context) per request, over the wave's pure-decode window.
 
     The window starts once every request of the wave has its first token (no prefill is left
-    to share a step); each request's pace is the time between its first and last token in the
-    window over the number of steps — robust to a client that reads streamed tokens in bursts.
+    to share a step). A request's pace is the Theil–Sen slope of its token arrival times against
+    token index in that window: the median of pairwise slopes is robust to a client (or a busy
+    machine) that reads streamed tokens late and in bursts, where single gaps are not.
     """
     firsts = [r.stamps[0] for r in wave if r.stamps]
     if not firsts:
@@ -340,7 +347,10 @@ def decode_paces(wave: list[RequestResult], in_len: int) -> list[tuple[float, fl
         idx = [i for i, t in enumerate(r.stamps) if t > steady_from]
         if len(idx) >= 2:
             a, b = idx[0], idx[-1]
-            pace = (r.stamps[b] - r.stamps[a]) / (b - a) * 1000.0
+            if len(idx) >= 3:
+                pace = float(theilslopes([r.stamps[i] * 1000.0 for i in idx], idx)[0])
+            else:
+                pace = (r.stamps[b] - r.stamps[a]) / (b - a) * 1000.0
             prompt = r.prompt_tokens or in_len
             out.append((pace, prompt + (a + 1 + b) / 2.0))
     return out
@@ -355,14 +365,23 @@ def _pctl(values: Sequence[float], q: float) -> float | None:
 
 
 def summarize(
-    label: str, in_len: int, out_len: int, conc: int, waves: list[list[RequestResult]], wall_s: float
+    label: str,
+    in_len: int,
+    out_len: int,
+    conc: int,
+    waves: list[list[RequestResult]],
+    wall_s: float,
+    probes: list[RequestResult] | None = None,
 ) -> BenchPoint:
-    """One sweep cell's point from its waves (partial requests contribute their timings)."""
+    """One sweep cell's point from its waves (partial requests contribute their timings).
+
+    ``probes`` (short idle requests) add TTFT samples only.
+    """
     results = [r for w in waves for r in w]
     paces = [decode_paces(w, in_len) for w in waves]
     flat = [p for w in paces for p in w]
     gaps = [g for r in results for g in r.gaps_ms]
-    ttfts = [t for r in results if (t := r.ttft_ms) is not None]
+    ttfts = [t for r in results + (probes or []) if (t := r.ttft_ms) is not None]
     done = [r for r in results if r.error is None]
     e2es = [(r.end - r.start) * 1000.0 for r in done if r.end is not None]
     prompts = [r.prompt_tokens for r in results if r.prompt_tokens]
@@ -375,6 +394,7 @@ def summarize(
         itl_median_ms=statistics.median(p for p, _ in flat) if flat else None,
         decode_context_tokens=statistics.mean(c for _, c in flat) if flat else None,
         ttft_median_ms=statistics.median(ttfts) if ttfts else None,
+        ttft_p25_ms=_pctl(ttfts, 0.25),
         ttft_p95_ms=_pctl(ttfts, 0.95),
         itl_p95_ms=_pctl(gaps, 0.95),
         e2e_median_ms=statistics.median(e2es) if e2es else None,
@@ -400,6 +420,17 @@ async def _measure(
         base_url=base_url, api_key=api_key, max_retries=0, timeout=spec.request_timeout_s
     ) as client:
         await _one_request(client, model, synthetic_prompt(rng, 8), 2, spec)  # warm-up, not measured
+        # TTFT probes, interleaved across prompt lengths so a transient slowdown of the machine
+        # or the server hits every length alike instead of biasing the prefill slope.
+        probes: dict[int, list[RequestResult]] = {n: [] for n in spec.input_lens}
+        if 1 in spec.concurrencies:
+            for _ in range(spec.ttft_probes):
+                for length in spec.input_lens:
+                    probes[length].append(
+                        await _one_request(client, model, synthetic_prompt(rng, length), 2, spec)
+                    )
+                if not any(r.stamps for rs in probes.values() for r in rs):
+                    break  # the server answers nothing; the sweep below reports why
         for n, (in_len, out_len, conc) in enumerate(cells, start=1):
             label = f"in{in_len}-out{out_len}@c{conc}"
             waves: list[list[RequestResult]] = []
@@ -409,7 +440,9 @@ async def _measure(
                 wave, secs = await _wave(client, model, in_len, out_len, conc, spec, rng)
                 waves.append(wave)
                 wall += secs
-            point = summarize(label, in_len, out_len, conc, waves, wall)
+            point = summarize(
+                label, in_len, out_len, conc, waves, wall, probes[in_len] if conc == 1 else None
+            )
             points.append(point)
             if on_progress:
                 on_progress(n, len(cells), label)

@@ -9,6 +9,9 @@ chunks of waiting prompts under a token budget, and lasts exactly
 time (so scheduling jitter of this process does not accumulate). A sequence whose prefill
 completes emits its first token at the end of that step, then one token per step.
 
+``--tokens-per-word k`` makes every prompt word count as k tokens (reported in ``usage``), so
+long prompts cost little HTTP work in this process and the client must use the server's count.
+
 Modes: ``ok``; ``fail_after=N`` (the connection is dropped after N tokens of every stream);
 ``stall_after=N`` (the stream goes silent after N tokens); ``error`` (HTTP 500 at once).
 """
@@ -90,7 +93,7 @@ class Engine(threading.Thread):
                             seq.out.put(None)
 
 
-def make_handler(engine: Engine, mode: str) -> type[BaseHTTPRequestHandler]:
+def make_handler(engine: Engine, mode: str, tokens_per_word: int) -> type[BaseHTTPRequestHandler]:
     kind, _, arg = mode.partition("=")
     limit = int(arg) if arg else None
 
@@ -119,7 +122,8 @@ def make_handler(engine: Engine, mode: str) -> type[BaseHTTPRequestHandler]:
                 self.end_headers()
                 self.wfile.write(b'{"error": {"message": "engine failure", "type": "server_error"}}')
                 return
-            prompt = sum(len(str(m.get("content", "")).split()) for m in req["messages"])
+            words = sum(len(str(m.get("content", "")).split()) for m in req["messages"])
+            prompt = words * tokens_per_word  # reported in usage; the client must use it
             seq = Seq(prompt=max(1, prompt), max_tokens=int(req.get("max_tokens") or 16))
             engine.submit(seq)
             self.send_response(200)
@@ -166,11 +170,12 @@ def main() -> None:
     ap.add_argument("--c-kv", type=float, default=0.1)
     ap.add_argument("--c-pf", type=float, default=0.004)
     ap.add_argument("--budget", type=int, default=8192)
+    ap.add_argument("--tokens-per-word", type=int, default=1)
     a = ap.parse_args()
     engine = Engine(a.t0, a.c_seq, a.c_kv, a.c_pf, a.budget)
     engine.start()
     ThreadingHTTPServer.request_queue_size = 256  # a wave opens many connections at once
-    server = ThreadingHTTPServer(("127.0.0.1", 0), make_handler(engine, a.mode))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), make_handler(engine, a.mode, a.tokens_per_word))
     server.daemon_threads = True
     sys.stdout.write(f"PORT {server.server_address[1]}\n")
     sys.stdout.flush()
