@@ -81,3 +81,33 @@ def test_fit_refuses_points_that_cannot_see_attention() -> None:
     ]
     with pytest.raises(ConfigError, match="long-prompt"):
         fit_prefill(OLD, points, 8192)  # 1-token prompts: attention grows exactly with tokens
+
+
+@pytest.mark.parametrize("precision", ["bf16", "fp8"])
+def test_shipped_8b_prefill_fit_agrees_with_the_decode_fit_and_the_cohorts(precision: str) -> None:
+    """Two independent data sets give the same compute-bound token cost, and the cohorts fit."""
+    from advisor.profiles.calibration import kv_bound_users, read_silybench
+    from advisor.profiles.registry import load_profile
+    from tests.shared_data import shared_dir
+
+    run = {r.precision: r for r in read_silybench(shared_dir("data", "silybench"))}[precision]
+    prof = load_profile(f"qwen3-8b-{precision}-h100-sxm-vllm0.30")
+    law = prof.law
+    assert law.token_knee == 295 and law.c_pf_low_ms_per_token == law.c_seq_ms
+    # a decode token past the decode knee (ITL data) costs what a prompt token past the ridge does (TTFT)
+    assert law.c_pf_ms_per_token == pytest.approx(law.c_seq_ms + law.c_seq_over_ms, rel=0.10)
+    c1 = {r.workload: r for r in run.rows if r.concurrency == 1}
+    for r in run.rows:
+        if r.concurrency == 1 or r.concurrency > kv_bound_users(
+            r.input_len, r.output_len, run.kv_cache_tokens
+        ):
+            continue
+        point = TtftPoint(
+            prompt_tokens=r.input_len,
+            users=r.concurrency,
+            ttft_ms=r.ttft_p95_ms,
+            ref_prompt_tokens=r.input_len,
+            ref_ttft_ms=c1[r.workload].ttft_p95_ms,
+        )
+        got = predict_ttft(law, point, prof.max_num_batched_tokens)
+        assert got == pytest.approx(r.ttft_p95_ms, rel=0.25), f"{r.workload}@c{r.concurrency}"
