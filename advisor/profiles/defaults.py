@@ -4,9 +4,10 @@ Method (written into every profile's provenance):
 
 **Measured (Qwen3-8B, H100 SXM, vLLM 0.30.0).** Each closed-loop point of the silybench CSV is a
 decode step (:mod:`advisor.profiles.calibration`); ``t0, c_seq, c_kv`` (and the optional knee)
-are fitted by minimax relative error with ``c_pf`` pinned to the campaign's long-prompt
-marginal prefill cost. ``overhead_ttft_ms`` is the concurrency-1 TTFT minus the step that
-prefills its prompt.
+are fitted by minimax relative error. Prefill (:mod:`advisor.profiles.prefill`): prompt tokens
+below the decode knee (tokens counted decodes first) cost ``c_seq``; ``c_pf`` and ``c_pf_attn``
+are fitted to the TTFT p95 of the closed-loop cohorts plus the campaign's long-prompt pair.
+``overhead_ttft_ms`` is the concurrency-1 TTFT minus the step that prefills its prompt.
 
 **Estimated (other sizes and GPUs).** The two 8B fits (BF16 and FP8 stream different weight
 bytes through the same engine) give ``t0 = floor + step_bytes / bw_eff``: a per-step overhead
@@ -17,7 +18,9 @@ m at precision p on GPU g:
 * ``c_seq = max(floor_seq, c_seq(8B, p) · FLOP_tok(m)/FLOP_tok(8B) · peak(H100, p)/peak(g, p))``;
   ``c_seq_over`` scales the same way; the knee scales with the ridge point peak/bandwidth;
 * ``c_kv = c_kv(8B, p) · kv_bytes_tok(m)/kv_bytes_tok(8B) · bw(H100)/bw(g)``;
-* ``c_pf = c_pf(8B, p) · FLOP_tok(m)/FLOP_tok(8B) · peak(H100, p)/peak(g, p)``;
+* ``c_pf = c_pf(8B, p) · FLOP_tok(m)/FLOP_tok(8B) · peak(H100, p)/peak(g, p)``; ``c_pf_low = c_seq``;
+  ``token_knee`` scales like the knee; ``c_pf_attn`` by attention FLOPs per attended token and
+  the BF16 peak (attention and KV cache stay BF16 with FP8 weights);
 * KV capacity = (0.9 · visible GiB − weight GiB − runtime GiB) / kv_bytes_tok, the runtime
   overhead being what the measured 8B run of the same precision left unexplained;
 * vLLM defaults ``max_num_seqs``/``max_num_batched_tokens`` per GPU class (figures.md §6);
@@ -151,10 +154,14 @@ def fit_measured(run: CalibrationRun, spec: ProfileSpec, hw: HardwareSheet) -> M
         fixed={"c_pf_ms_per_token": 0.0},  # decode steps carry no prefill; fitted below from TTFT
         objective="minimax",
     )
-    knee_tokens = ridge_tokens(gpu, precision)
-    if knee_tokens is None:
+    # A token is a token to the matmuls: prompt tokens turn compute-bound where the decode fit
+    # measured the bend (tokens counted decodes first); the physical ridge point only if it found none.
+    ridge = ridge_tokens(gpu, precision)
+    if ridge is None:
         raise ConfigError(f"GPU {gpu.id} has no {precision} tensor throughput")
-    # A prompt token below the ridge point costs what one more decoding sequence does there.
+    knee_tokens = fit.law.knee_seqs if fit.law.c_seq_over_ms > 0 else ridge
+    knee_src = "the decode fit's knee" if fit.law.c_seq_over_ms > 0 else "the physical ridge point"
+    # Below the knee a prompt token costs what one more decoding sequence does there.
     decode_law = fit.law.model_copy(
         update={"token_knee": knee_tokens, "c_pf_low_ms_per_token": fit.law.c_seq_ms}
     )
@@ -220,8 +227,9 @@ def fit_measured(run: CalibrationRun, spec: ProfileSpec, hw: HardwareSheet) -> M
         f"(exact over the inter-token gaps), sum of contexts capped at the KV cache "
         f"({run.kv_cache_tokens} tokens; KV-bound: {', '.join(bound)}){knee}. Max relative error "
         f"{fit.max_rel_error:.1%} at {worst[1].label}.{bound_note} "
-        f"Prefill (roofline-aware): prompt tokens below the ridge point ({knee_tokens} tokens/step, "
-        f"physics) cost c_seq; c_pf and c_pf_attn fitted by least squares of relative error to TTFT p95 "
+        f"Prefill (roofline-aware): prompt tokens below {knee_tokens} tokens/step ({knee_src}; "
+        f"physical ridge {ridge}) cost c_seq; c_pf and c_pf_attn fitted by least squares of "
+        f"relative error to TTFT p95 "
         f"of {len(ttft_points) - 1} closed-loop cohorts (TTFT(C) - TTFT(1) = the cohort's prefill "
         f"steps - one step) and the long prompt ({long.source}); max TTFT error "
         f"{pf.max_rel_error:.1%}. "
@@ -300,7 +308,7 @@ def derive_profile(
             c_pf_ms_per_token=ref.law.c_pf_ms_per_token * compute,
             knee_seqs=round(ref.law.knee_seqs * ridge_ratio),
             c_seq_over_ms=ref.law.c_seq_over_ms * compute,
-            token_knee=ridge_tokens(gpu, precision) or 0,
+            token_knee=round(ref.law.token_knee * ridge_ratio),
             c_pf_low_ms_per_token=c_seq,
             c_pf_attn_ms_per_1k=ref.law.c_pf_attn_ms_per_1k * attn,
         )
@@ -319,9 +327,9 @@ def derive_profile(
         f"t0 = {floor:.3f} ms overhead floor + {step_gb:.3f} GB streamed per step / "
         f"({eff:.2f} x {gpu.bandwidth_tb_s} TB/s); FLOP/token ratio {flop_ratio:.3f}, peak {precision} ratio "
         f"{ref_peak / peak:.3f} (scales c_seq, c_seq_over, c_pf; c_seq floor {spec.c_seq_floor_ms} ms; "
-        f"prompt tokens below the ridge point {law.token_knee} tokens/step cost c_seq); attention "
+        f"prompt tokens below the token knee {law.token_knee} tokens/step cost c_seq); attention "
         f"FLOP and BF16 peak ratio {attn:.3f} (scales c_pf_attn); "
-        f"KV bytes/token {arch.kv_bytes_per_token} and bandwidth ratio {bw_ratio:.3f} (scale c_kv); knee "
+        f"KV bytes/token {arch.kv_bytes_per_token} and bandwidth ratio {bw_ratio:.3f} (scale c_kv); knees "
         f"scaled by the ridge point ratio {ridge_ratio:.3f}. KV cache = ({GPU_MEMORY_UTILIZATION} x "
         f"{gpu.memory_gib_visible} GiB - {weight_gib:.2f} GiB weights - {runtime_gib:.2f} GiB runtime as "
         f"measured for {ref_arch.id} {precision}) "

@@ -85,7 +85,8 @@ def test_fit_refuses_points_that_cannot_see_attention() -> None:
 
 @pytest.mark.parametrize("precision", ["bf16", "fp8"])
 def test_shipped_8b_prefill_fit_agrees_with_the_decode_fit_and_the_cohorts(precision: str) -> None:
-    """Two independent data sets give the same compute-bound token cost, and the cohorts fit."""
+    """One knee for decode and prompt tokens; two independent data sets give the same compute-bound
+    token cost; and the cohorts fit."""
     from advisor.profiles.calibration import kv_bound_users, read_silybench
     from advisor.profiles.registry import load_profile
     from tests.shared_data import shared_dir
@@ -93,7 +94,7 @@ def test_shipped_8b_prefill_fit_agrees_with_the_decode_fit_and_the_cohorts(preci
     run = {r.precision: r for r in read_silybench(shared_dir("data", "silybench"))}[precision]
     prof = load_profile(f"qwen3-8b-{precision}-h100-sxm-vllm0.30")
     law = prof.law
-    assert law.token_knee == 295 and law.c_pf_low_ms_per_token == law.c_seq_ms
+    assert law.token_knee == law.knee_seqs == 128 and law.c_pf_low_ms_per_token == law.c_seq_ms
     # a decode token past the decode knee (ITL data) costs what a prompt token past the ridge does (TTFT)
     assert law.c_pf_ms_per_token == pytest.approx(law.c_seq_ms + law.c_seq_over_ms, rel=0.10)
     c1 = {r.workload: r for r in run.rows if r.concurrency == 1}
