@@ -21,7 +21,7 @@ the step's tokens ``N = B + P`` are counted in the order vLLM schedules them (de
 then prompt chunks). Prompt tokens that land below ``token_knee`` ride along in a memory-bound
 step at ``c_pf_low_ms_per_token``; those above it cost the compute-bound ``c_pf_ms_per_token``.
 Causal attention over the prompt adds ``c_pf_attn_ms_per_1k`` per prompt token per 1,000 tokens
-it attends (its own position), the term that makes an 8k-token prompt cost ~1.6x per token what
+it attends (its own position), the term that makes an 8k-token prompt cost ~1.4x per token what
 a batch of 128-token prompts does. With ``token_knee`` 0 and ``c_pf_attn_ms_per_1k`` 0 (the
 defaults) the prefill term is the old ``c_pf * prefill_tokens``. A decode-only step has P = 0,
 so none of this touches the closed-form jump over decode steps.
