@@ -4,9 +4,10 @@ Method (written into every profile's provenance):
 
 **Measured (Qwen3-8B, H100 SXM, vLLM 0.30.0).** Each closed-loop point of the silybench CSV is a
 decode step (:mod:`advisor.profiles.calibration`); ``t0, c_seq, c_kv`` (and the optional knee)
-are fitted by minimax relative error with ``c_pf`` pinned to the campaign's long-prompt
-marginal prefill cost. ``overhead_ttft_ms`` is the concurrency-1 TTFT minus the step that
-prefills its prompt.
+are fitted by minimax relative error. Prefill (:mod:`advisor.profiles.prefill`): prompt tokens
+below the decode knee (tokens counted decodes first) cost ``c_seq``; ``c_pf`` and ``c_pf_attn``
+are fitted to the TTFT p95 of the closed-loop cohorts plus the campaign's long-prompt pair.
+``overhead_ttft_ms`` is the concurrency-1 TTFT minus the step that prefills its prompt.
 
 **Estimated (other sizes and GPUs).** The two 8B fits (BF16 and FP8 stream different weight
 bytes through the same engine) give ``t0 = floor + step_bytes / bw_eff``: a per-step overhead
@@ -17,7 +18,9 @@ m at precision p on GPU g:
 * ``c_seq = max(floor_seq, c_seq(8B, p) · FLOP_tok(m)/FLOP_tok(8B) · peak(H100, p)/peak(g, p))``;
   ``c_seq_over`` scales the same way; the knee scales with the ridge point peak/bandwidth;
 * ``c_kv = c_kv(8B, p) · kv_bytes_tok(m)/kv_bytes_tok(8B) · bw(H100)/bw(g)``;
-* ``c_pf = c_pf(8B, p) · FLOP_tok(m)/FLOP_tok(8B) · peak(H100, p)/peak(g, p)``;
+* ``c_pf = c_pf(8B, p) · FLOP_tok(m)/FLOP_tok(8B) · peak(H100, p)/peak(g, p)``; ``c_pf_low = c_seq``;
+  ``token_knee`` scales like the knee; ``c_pf_attn`` by attention FLOPs per attended token and
+  the BF16 peak (attention and KV cache stay BF16 with FP8 weights);
 * KV capacity = (0.9 · visible GiB − weight GiB − runtime GiB) / kv_bytes_tok, the runtime
   overhead being what the measured 8B run of the same precision left unexplained;
 * vLLM defaults ``max_num_seqs``/``max_num_batched_tokens`` per GPU class (figures.md §6);
@@ -34,8 +37,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from advisor.errors import ConfigError
 from advisor.profiles.calibration import CalibrationRun, decode_points, kv_bound_users, read_silybench
 from advisor.profiles.fit import StepFit, fit_step_law
-from advisor.profiles.model import EngineProfile, Provenance, StepLaw
-from advisor.profiles.physics import GIB, GpuSpec, ModelArch
+from advisor.profiles.model import EngineProfile, Provenance, StepLaw, prompt_context
+from advisor.profiles.physics import GIB, GpuSpec, ModelArch, ridge_tokens
+from advisor.profiles.prefill import PrefillFit, TtftPoint, fit_prefill
 from advisor.sheets._yaml import load_model
 from advisor.sheets.hardware import HardwareSheet
 
@@ -48,7 +52,12 @@ class _Strict(BaseModel):
 
 
 class PrefillSpec(_Strict):
-    c_pf_ms_per_token: float = Field(gt=0)
+    """A long prompt's TTFT against a shorter one's, both at concurrency 1 (attention's share)."""
+
+    long_prompt_tokens: int = Field(gt=0)
+    long_ttft_ms: float = Field(gt=0)
+    ref_prompt_tokens: int = Field(gt=0)
+    ref_ttft_ms: float = Field(gt=0)
     source: str = Field(min_length=1)
 
 
@@ -103,6 +112,9 @@ def _round_law(law: StepLaw) -> StepLaw:
         c_pf_ms_per_token=_round(law.c_pf_ms_per_token),
         knee_seqs=law.knee_seqs,
         c_seq_over_ms=_round(law.c_seq_over_ms),
+        token_knee=law.token_knee,
+        c_pf_low_ms_per_token=_round(law.c_pf_low_ms_per_token),
+        c_pf_attn_ms_per_1k=_round(law.c_pf_attn_ms_per_1k),
     )
 
 
@@ -118,6 +130,7 @@ class MeasuredFit(BaseModel):
 
     profile: EngineProfile
     fit: StepFit
+    prefill: PrefillFit
     runtime_gib: float
     """GPU memory neither weights nor KV cache (activations, CUDA graphs) in the measured run."""
 
@@ -130,7 +143,7 @@ def fit_measured(run: CalibrationRun, spec: ProfileSpec, hw: HardwareSheet) -> M
         raise ConfigError(f"calibration run {run.run_id}: no prefill figure for precision {precision}")
     arch, gpu = hw.model(cal.model), hw.gpu(cal.gpu)
     max_seqs, max_batched = vllm_batch_defaults(gpu)
-    c_pf = cal.prefill[precision].c_pf_ms_per_token  # type: ignore[index]
+    long = cal.prefill[precision]  # type: ignore[index]
     points = decode_points(run, max_seqs)
     bound_flags = [
         r.concurrency > kv_bound_users(r.input_len, r.output_len, run.kv_cache_tokens) for r in run.rows
@@ -138,10 +151,45 @@ def fit_measured(run: CalibrationRun, spec: ProfileSpec, hw: HardwareSheet) -> M
     # The law's domain is steps without preemption; KV-bound points are checked, not fitted.
     fit = fit_step_law(
         [p for p, b in zip(points, bound_flags, strict=True) if not b],
-        fixed={"c_pf_ms_per_token": c_pf},
+        fixed={"c_pf_ms_per_token": 0.0},  # decode steps carry no prefill; fitted below from TTFT
         objective="minimax",
     )
-    law = _round_law(fit.law)
+    # A token is a token to the matmuls: prompt tokens turn compute-bound where the decode fit
+    # measured the bend (tokens counted decodes first); the physical ridge point only if it found none.
+    ridge = ridge_tokens(gpu, precision)
+    if ridge is None:
+        raise ConfigError(f"GPU {gpu.id} has no {precision} tensor throughput")
+    knee_tokens = fit.law.knee_seqs if fit.law.c_seq_over_ms > 0 else ridge
+    knee_src = "the decode fit's knee" if fit.law.c_seq_over_ms > 0 else "the physical ridge point"
+    # Below the knee a prompt token costs what one more decoding sequence does there.
+    decode_law = fit.law.model_copy(
+        update={"token_knee": knee_tokens, "c_pf_low_ms_per_token": fit.law.c_seq_ms}
+    )
+    c1_by_workload = {r.workload: r for r in run.rows if r.concurrency == 1}
+    ttft_points = [
+        TtftPoint(
+            prompt_tokens=r.input_len,
+            users=r.concurrency,
+            ttft_ms=r.ttft_p95_ms,
+            ref_prompt_tokens=r.input_len,
+            ref_ttft_ms=c1_by_workload[r.workload].ttft_p95_ms,
+            label=f"{r.workload}@c{r.concurrency}",
+        )
+        for r, b in zip(run.rows, bound_flags, strict=True)
+        if not b and r.concurrency > 1 and r.workload in c1_by_workload
+    ]
+    ttft_points.append(
+        TtftPoint(
+            prompt_tokens=long.long_prompt_tokens,
+            users=1,
+            ttft_ms=long.long_ttft_ms,
+            ref_prompt_tokens=long.ref_prompt_tokens,
+            ref_ttft_ms=long.ref_ttft_ms,
+            label=f"long prompt {long.long_prompt_tokens}@c1",
+        )
+    )
+    pf = fit_prefill(decode_law, ttft_points, max_batched)
+    law = _round_law(pf.law)
     bound_errors = [
         (law.step_ms(p.decodes, p.context_tokens, 0) - p.step_ms) / p.step_ms
         for p, b in zip(points, bound_flags, strict=True)
@@ -155,7 +203,8 @@ def fit_measured(run: CalibrationRun, spec: ProfileSpec, hw: HardwareSheet) -> M
     )
     c1 = [r for r in run.rows if r.concurrency == 1]
     ttft_c1 = sum(r.ttft_p95_ms for r in c1) / len(c1) if c1 else law.t0_ms
-    overhead = max(0.0, ttft_c1 - law.step_ms(0, 0, c1[0].input_len if c1 else 0))
+    p1 = c1[0].input_len if c1 else 0
+    overhead = max(0.0, ttft_c1 - law.step_ms(0, 0, p1, prompt_context(0, p1)))
     weight_gib = arch.weight_bytes(precision) / GIB
     kv_gib = run.kv_cache_tokens * arch.kv_bytes_per_token / GIB
     runtime_gib = GPU_MEMORY_UTILIZATION * gpu.memory_gib_visible - weight_gib - kv_gib
@@ -178,7 +227,12 @@ def fit_measured(run: CalibrationRun, spec: ProfileSpec, hw: HardwareSheet) -> M
         f"(exact over the inter-token gaps), sum of contexts capped at the KV cache "
         f"({run.kv_cache_tokens} tokens; KV-bound: {', '.join(bound)}){knee}. Max relative error "
         f"{fit.max_rel_error:.1%} at {worst[1].label}.{bound_note} "
-        f"c_pf fixed: {cal.prefill[precision].source}. "  # type: ignore[index]
+        f"Prefill (roofline-aware): prompt tokens below {knee_tokens} tokens/step ({knee_src}; "
+        f"physical ridge {ridge}) cost c_seq; c_pf and c_pf_attn fitted by least squares of "
+        f"relative error to TTFT p95 "
+        f"of {len(ttft_points) - 1} closed-loop cohorts (TTFT(C) - TTFT(1) = the cohort's prefill "
+        f"steps - one step) and the long prompt ({long.source}); max TTFT error "
+        f"{pf.max_rel_error:.1%}. "
         f"overhead_ttft_ms = TTFT p95 at c=1 ({ttft_c1:.1f} ms) minus one prefill step. Cold start: "
         f"{spec.cold_start.source} (not measured in this run)."
     )
@@ -206,7 +260,7 @@ def fit_measured(run: CalibrationRun, spec: ProfileSpec, hw: HardwareSheet) -> M
             notes=notes,
         ),
     )
-    return MeasuredFit(profile=profile, fit=fit, runtime_gib=runtime_gib)
+    return MeasuredFit(profile=profile, fit=fit, prefill=pf, runtime_gib=runtime_gib)
 
 
 def derive_profile(
@@ -234,11 +288,19 @@ def derive_profile(
     compute = flop_ratio * ref_peak / peak
     bw_ratio = ref_gpu.bandwidth_tb_s / gpu.bandwidth_tb_s
     ridge_ratio = (peak / gpu.bandwidth_tb_s) / (ref_peak / ref_gpu.bandwidth_tb_s)
+    # attention runs in BF16 whatever the weights (BF16 KV cache): scale by attention FLOPs and BF16 peak
+    attn = (
+        arch.attn_flops_per_token_per_ctx
+        / ref_arch.attn_flops_per_token_per_ctx
+        * ref_gpu.bf16_tflops
+        / gpu.bf16_tflops
+    )
+    c_seq = max(spec.c_seq_floor_ms, ref.law.c_seq_ms * compute)
     step_gb = arch.step_bytes(precision) / 1e9
     law = _round_law(
         StepLaw(
             t0_ms=floor + step_gb / (eff * gpu.bandwidth_tb_s),
-            c_seq_ms=max(spec.c_seq_floor_ms, ref.law.c_seq_ms * compute),
+            c_seq_ms=c_seq,
             c_kv_ms_per_1k=ref.law.c_kv_ms_per_1k
             * arch.kv_bytes_per_token
             / ref_arch.kv_bytes_per_token
@@ -246,6 +308,9 @@ def derive_profile(
             c_pf_ms_per_token=ref.law.c_pf_ms_per_token * compute,
             knee_seqs=round(ref.law.knee_seqs * ridge_ratio),
             c_seq_over_ms=ref.law.c_seq_over_ms * compute,
+            token_knee=round(ref.law.token_knee * ridge_ratio),
+            c_pf_low_ms_per_token=c_seq,
+            c_pf_attn_ms_per_1k=ref.law.c_pf_attn_ms_per_1k * attn,
         )
     )
     weight_gib = arch.weight_bytes(precision) / GIB
@@ -261,8 +326,10 @@ def derive_profile(
         f"ESTIMATE derived from the measured {ref_arch.id} fits on {ref_gpu.id} (advisor.profiles.defaults): "
         f"t0 = {floor:.3f} ms overhead floor + {step_gb:.3f} GB streamed per step / "
         f"({eff:.2f} x {gpu.bandwidth_tb_s} TB/s); FLOP/token ratio {flop_ratio:.3f}, peak {precision} ratio "
-        f"{ref_peak / peak:.3f} (scales c_seq, c_seq_over, c_pf; c_seq floor {spec.c_seq_floor_ms} ms); "
-        f"KV bytes/token {arch.kv_bytes_per_token} and bandwidth ratio {bw_ratio:.3f} (scale c_kv); knee "
+        f"{ref_peak / peak:.3f} (scales c_seq, c_seq_over, c_pf; c_seq floor {spec.c_seq_floor_ms} ms; "
+        f"prompt tokens below the token knee {law.token_knee} tokens/step cost c_seq); attention "
+        f"FLOP and BF16 peak ratio {attn:.3f} (scales c_pf_attn); "
+        f"KV bytes/token {arch.kv_bytes_per_token} and bandwidth ratio {bw_ratio:.3f} (scale c_kv); knees "
         f"scaled by the ridge point ratio {ridge_ratio:.3f}. KV cache = ({GPU_MEMORY_UTILIZATION} x "
         f"{gpu.memory_gib_visible} GiB - {weight_gib:.2f} GiB weights - {runtime_gib:.2f} GiB runtime as "
         f"measured for {ref_arch.id} {precision}) "

@@ -15,6 +15,16 @@ sequences share it), which a straight line in ``B`` misses by up to 6 %. The law
 an optional knee: above ``knee_seqs`` decoding sequences each extra one costs ``c_seq_over_ms``
 more. With the defaults (0) it is exactly the three-coefficient law above. ``B`` is constant
 while the batch composition is unchanged, so a jump over k steps keeps its closed form.
+
+Prefill is roofline-aware (docs/profiles.md, "Prefill"): a token is a token to the matmuls, so
+the step's tokens ``N = B + P`` are counted in the order vLLM schedules them (decodes first,
+then prompt chunks). Prompt tokens that land below ``token_knee`` ride along in a memory-bound
+step at ``c_pf_low_ms_per_token``; those above it cost the compute-bound ``c_pf_ms_per_token``.
+Causal attention over the prompt adds ``c_pf_attn_ms_per_1k`` per prompt token per 1,000 tokens
+it attends (its own position), the term that makes an 8k-token prompt cost ~1.4x per token what
+a batch of 128-token prompts does. With ``token_knee`` 0 and ``c_pf_attn_ms_per_1k`` 0 (the
+defaults) the prefill term is the old ``c_pf * prefill_tokens``. A decode-only step has P = 0,
+so none of this touches the closed-form jump over decode steps.
 """
 
 from __future__ import annotations
@@ -45,9 +55,32 @@ class StepLaw(BaseModel):
     """Decoding sequences above which a step turns compute-bound (0 with ``c_seq_over_ms`` 0: no knee)."""
     c_seq_over_ms: NonNegFloat = 0.0
     """Extra cost of each decoding sequence beyond ``knee_seqs``."""
+    token_knee: int = Field(default=0, ge=0)
+    """Tokens per step (decodes + prompt) below which a prompt token is memory-bound (0: none)."""
+    c_pf_low_ms_per_token: NonNegFloat = 0.0
+    """Cost of a prompt token scheduled below ``token_knee`` (rides along with the weight stream)."""
+    c_pf_attn_ms_per_1k: NonNegFloat = 0.0
+    """Causal attention of prefill: cost per prompt token per 1,000 tokens of context it attends."""
+
+    def prefill_ms(
+        self, decodes: int | float, prefill_tokens: int | float, prefill_context: int | float
+    ) -> float:
+        """Prefill part of a step: ``prefill_context`` is the sum over prompt tokens of their positions."""
+        if prefill_tokens <= 0:
+            return 0.0
+        above = min(prefill_tokens, max(0, decodes + prefill_tokens - self.token_knee))
+        return (
+            self.c_pf_ms_per_token * above
+            + self.c_pf_low_ms_per_token * (prefill_tokens - above)
+            + self.c_pf_attn_ms_per_1k * prefill_context / 1000.0
+        )
 
     def step_ms(
-        self, decodes: int | float, context_tokens: int | float, prefill_tokens: int | float
+        self,
+        decodes: int | float,
+        context_tokens: int | float,
+        prefill_tokens: int | float,
+        prefill_context: int | float = 0,
     ) -> float:
         """Time of one step with ``decodes`` sequences attending ``context_tokens`` in total."""
         return (
@@ -55,7 +88,7 @@ class StepLaw(BaseModel):
             + self.c_seq_ms * decodes
             + self.c_seq_over_ms * max(0, decodes - self.knee_seqs)
             + self.c_kv_ms_per_1k * context_tokens / 1000.0
-            + self.c_pf_ms_per_token * prefill_tokens
+            + self.prefill_ms(decodes, prefill_tokens, prefill_context)
         )
 
     def decode_run_ms(self, decodes: int, context_tokens: int | float, steps: int) -> float:
@@ -72,6 +105,15 @@ class StepLaw(BaseModel):
         )
         kv_tokens = steps * context_tokens + decodes * steps * (steps - 1) / 2.0
         return steps * per_step + self.c_kv_ms_per_1k * kv_tokens / 1000.0
+
+
+def prompt_context(start: int | float, chunk: int | float) -> float:
+    """Sum of the positions attended by a prompt chunk of ``chunk`` tokens after ``start`` done ones.
+
+    Token i (1-based) of a prompt attends i tokens (causal), so the chunk attends
+    ``chunk·start + chunk·(chunk+1)/2`` in total.
+    """
+    return chunk * start + chunk * (chunk + 1) / 2.0
 
 
 class Provenance(BaseModel):

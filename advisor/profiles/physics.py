@@ -74,6 +74,11 @@ class ModelArch(BaseModel):
         """Matmul FLOPs per token: 2 × (non-embedding + ``lm_head``) parameters."""
         return 2.0 * (self.non_embedding_params + self.embedding_params)
 
+    @property
+    def attn_flops_per_token_per_ctx(self) -> float:
+        """Attention FLOPs of one token per token it attends: QK^T and PV, 2 × 2 × layers × H × d."""
+        return 4.0 * self.layers * self.q_heads * self.head_dim
+
 
 class GpuSpec(BaseModel):
     """What a GPU offers an inference engine."""
@@ -99,3 +104,17 @@ class GpuSpec(BaseModel):
     def peak_flops(self, precision: str) -> float | None:
         tflops = self.bf16_tflops if precision == "bf16" else self.fp8_tflops
         return None if tflops is None else tflops * 1e12
+
+
+def ridge_tokens(gpu: GpuSpec, precision: str) -> int | None:
+    """Tokens per step above which the weight matmuls turn compute-bound (figures.md §1.4).
+
+    Streaming one weight of ``b`` bytes feeds ``2·N`` FLOPs for N tokens, so the step is
+    memory-bound while ``2·N / b < peak / bandwidth``: N* = peak / bandwidth × b / 2
+    (≈ 295 on an H100 at BF16 and at FP8 alike). ``None`` without tensor throughput at ``precision``.
+    """
+    peak = gpu.peak_flops(precision)
+    if peak is None:
+        return None
+    bytes_per_param = 2.0 if precision == "bf16" else 1.0
+    return round(peak / (gpu.bandwidth_tb_s * 1e12) * bytes_per_param / 2.0)

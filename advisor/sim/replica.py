@@ -116,6 +116,9 @@ class ReplicaCore:
         self.c_seq = law.c_seq_ms / 1000.0
         self.c_kv = law.c_kv_ms_per_1k / 1e6  # seconds per context token
         self.c_pf = law.c_pf_ms_per_token / 1000.0
+        self.pf_knee = law.token_knee
+        self.c_pf_low = law.c_pf_low_ms_per_token / 1000.0
+        self.c_pf_attn = law.c_pf_attn_ms_per_1k / 1e6  # seconds per prompt token per attended token
         self.knee = law.knee_seqs
         self.c_over = law.c_seq_over_ms / 1000.0
         self.overhead = profile.overhead_ttft_ms / 1000.0
@@ -242,6 +245,7 @@ class ReplicaCore:
             self._preempt_newest()
         budget = self.max_batched - self.B
         pf_tokens = 0
+        pf_ctx = 0.0  # sum of positions the scheduled prompt tokens attend (causal)
         sched: list[tuple[list[int], int]] = []
         for item in self.prefilling:
             if budget <= 0:
@@ -249,6 +253,7 @@ class ReplicaCore:
             chunk = min(item[1], budget)
             budget -= chunk
             pf_tokens += chunk
+            pf_ctx += chunk * (item[2] - item[1]) + chunk * (chunk + 1) / 2.0
             sched.append((item, chunk))
         while self.waiting and budget > 0 and len(self.running) < self.max_seqs:
             req = self.waiting[0]
@@ -271,6 +276,7 @@ class ReplicaCore:
             chunk = min(need, budget)
             budget -= chunk
             pf_tokens += chunk
+            pf_ctx += chunk * (chunk + 1) / 2.0
             sched.append((item, chunk))
         self._pending_pf = sched
         base = self.t0 + self.c_seq * self.B + self.c_kv * self.C
@@ -279,13 +285,18 @@ class ReplicaCore:
         if sched or self.B == 0:
             if not sched:
                 return None  # everything left failed
-            return Segment(1, base + self.c_pf * pf_tokens, 0.0)
+            return Segment(1, base + self._prefill_s(pf_tokens, pf_ctx), 0.0)
         self._drop_stale()
         k = self.heap[0][0] - self.S
         if self.B:
             room = self.cap - self.reserved - self.frag * len(self.running) - self.C
             k = min(k, max(1, room // self.B))
         return Segment(max(1, k), base, self.c_kv * self.B)
+
+    def _prefill_s(self, tokens: int, ctx: float) -> float:
+        """Prefill part of a step (StepLaw.prefill_ms): tokens past the knee are compute-bound."""
+        above = min(tokens, max(0, self.B + tokens - self.pf_knee))
+        return self.c_pf * above + self.c_pf_low * (tokens - above) + self.c_pf_attn * ctx
 
     def _fail_head(self, req: int) -> None:
         self.waiting.popleft()

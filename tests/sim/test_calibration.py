@@ -7,6 +7,8 @@ with the shipped fitted profiles (``find_profile('qwen3-8b', precision, 'h100-sx
 
 Known misses are listed, with their cause, and asserted to *still* miss, so a fix shows up as a
 test failure that asks to shorten the list (docs/simulator.md, "Validation", has the full table).
+The TTFT points are partly in-sample: the profile's prefill coefficients are fitted to the
+non-KV-bound ones by an analytic cohort model (advisor.profiles.prefill), not by this simulator.
 """
 
 from __future__ import annotations
@@ -20,12 +22,12 @@ from advisor.profiles import find_profile
 from advisor.sim.bench import BenchSpec, bench
 from tests.sim.sim_shared_data import silybench_csv
 
-THROUGHPUT_ITL_KNOWN_MISSES = {
-    # One synchronised cohort of 128 x 128-token prompts needs two 8,192-token prefill steps per
-    # round; the profile's c_pf (0.0306 ms/token, fitted on 8k-token prompts) makes each ~257 ms.
-    ("bf16", "chat-128-128", 128, "request_throughput"),
-    ("bf16", "chat-128-128", 128, "output_throughput"),
-}
+THROUGHPUT_ITL_KNOWN_MISSES: set[tuple[str, str, int, str]] = set()
+
+# Past the FP8 KV bound (373 users of 128+1024 tokens), where vLLM preempts, TTFT p95 is over-predicted
+# by 28-33 %. Not the prefill law (zeroing or doubling its attention term moves these by < 3 %, and the
+# BF16 plateau fits); suspected: preemption/re-admission near a full cache (docs/simulator.md §3).
+TTFT_KNOWN_MISSES = {("fp8", "decode-128-1024", c, "ttft_p95_ms") for c in (464, 472, 476, 480, 512)}
 
 
 @cache
@@ -65,12 +67,6 @@ def test_throughput_and_itl_within_10_percent() -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True,
-    reason="TTFT p95 misses by 25-68 % at c=16-128 (the profile's c_pf, fitted on 8k-token prompts, "
-    "overstates 128-token prefill) and by 32-58 % in the KV-bound decode-128-1024 plateau "
-    "(c >= 384: preemption/re-admission order); see docs/simulator.md",
-)
 def test_ttft_p95_within_25_percent() -> None:
     misses = _misses((("ttft_p95_ms", 0.25),))
-    assert not misses, misses
+    assert set(misses) == TTFT_KNOWN_MISSES, misses

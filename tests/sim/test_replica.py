@@ -76,3 +76,44 @@ def test_decode_steps_follow_the_closed_form() -> None:
     assert run.book.first_token_s[0] == pytest.approx(ttft, rel=1e-12)
     decode = sum(law.step_ms(1, p + 1 + j, 0) for j in range(o - 1)) / 1000
     assert run.book.finish_s[0] == pytest.approx(ttft + decode, rel=1e-12)
+
+
+def test_jumps_equal_stepping_with_the_roofline_prefill_law(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The shipped profile's law has both knees and the attention term; jumping must still be exact."""
+    law = qwen3_8b("bf16").law.model_copy(
+        update={
+            "knee_seqs": 128,
+            "c_seq_over_ms": 0.013,
+            "token_knee": 295,
+            "c_pf_low_ms_per_token": 0.0094,
+            "c_pf_attn_ms_per_1k": 0.0019,
+        }
+    )
+    prof = qwen3_8b("bf16", law=law, kv_cache_tokens=60_000)
+    arr, inp, out = _workload(1_000, 40.0, seed=3)
+    fast = single.run_single(prof, inp, out, arrival_s=arr)
+    monkeypatch.setattr(single, "ReplicaCore", _OneStepAtATime)
+    slow = single.run_single(prof, inp, out, arrival_s=arr)
+    assert slow.core.steps == fast.core.steps
+    np.testing.assert_allclose(fast.book.first_token_s, slow.book.first_token_s, rtol=1e-9, atol=1e-9)
+    np.testing.assert_allclose(fast.book.finish_s, slow.book.finish_s, rtol=1e-9, atol=1e-9)
+
+
+def test_a_chunked_prompt_step_costs_what_the_law_says() -> None:
+    """Second chunk of a 10,000-token prompt attends positions 8,193..10,000 (causal attention)."""
+    from advisor.profiles.model import prompt_context
+    from advisor.sim.replica import RequestBook
+
+    law = qwen3_8b("bf16").law.model_copy(
+        update={"token_knee": 295, "c_pf_low_ms_per_token": 0.0094, "c_pf_attn_ms_per_1k": 0.0019}
+    )
+    prof = qwen3_8b("bf16", law=law)
+    core = ReplicaCore(prof, RequestBook(np.array([10_000]), np.array([5])))
+    core.submit(0, 0.0)
+    first = core.plan()
+    assert first is not None
+    assert first.a * 1000 == pytest.approx(law.step_ms(0, 0, 8192, prompt_context(0, 8192)))
+    core.commit(first, 1)
+    second = core.plan()
+    assert second is not None
+    assert second.a * 1000 == pytest.approx(law.step_ms(0, 0, 1808, prompt_context(8192, 1808)))
