@@ -26,7 +26,9 @@ import simpy
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from advisor.profiles import find_profile
+from advisor.profiles.model import EngineProfile
 from advisor.sim import SimInput, scenario_from_dict, simulate
+from advisor.sim.scenario import Scenario
 from advisor.sim.single import run_single
 
 
@@ -79,7 +81,8 @@ def _diurnal_arrivals(n: int, day_s: float, rng: np.random.Generator) -> np.ndar
     return cand[keep][:n]
 
 
-def bench_b(n: int) -> None:
+def hybrid_case(n: int) -> tuple[SimInput, Scenario, dict[str, EngineProfile], np.ndarray]:
+    """The hybrid scenario of (b): input, scenario, profiles and the arrival times."""
     rng = np.random.default_rng(1)
     arr = _diurnal_arrivals(n, 4 * 3600.0, rng)  # a 4-hour "day": ~70 req/s mean, ~125 at peak
     m = len(arr)
@@ -131,10 +134,14 @@ def bench_b(n: int) -> None:
             },
         }
     )
+    return inp, sc, {"qwen3-4b-bf16-h100-sxm-vllm0.30": find_profile("qwen3-4b", "bf16", "h100-sxm")}, arr
+
+
+def bench_b(n: int) -> None:
+    inp, sc, profiles, arr = hybrid_case(n)
+    m = len(arr)
     t0 = time.perf_counter()
-    res = simulate(
-        inp, sc, profiles={"qwen3-4b-bf16-h100-sxm-vllm0.30": find_profile("qwen3-4b", "bf16", "h100-sxm")}
-    )
+    res = simulate(inp, sc, profiles=profiles)
     wall = time.perf_counter() - t0
     s = res.fleet_series
     print(f"(b) hybrid scenario: {m:,} requests over a 4-hour diurnal cycle (fleet + API + autoscaling)")

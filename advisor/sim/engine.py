@@ -159,12 +159,13 @@ def simulate(
             # Arrivals before the next scheduled simpy event (autoscaler tick, sample, replica
             # boot) are fed inline at their own time: nothing else can happen in between, so a
             # simpy event per arrival would only cost time.
-            for i in fleet_idx.tolist():
-                t = float(arr[i])
-                if t >= env.peek():
+            # Columns as Python lists: scalar indexing of numpy arrays costs ~10x a list's.
+            peek = env.peek
+            fleet_at = [fleets[c] for c in first[fleet_idx].tolist()]
+            for i, t, f in zip(fleet_idx.tolist(), arr[fleet_idx].tolist(), fleet_at, strict=True):
+                if t >= peek():
                     yield env.timeout(t - env.now)
-                f = fleets[int(first[i])]
-                f.advance(t=t)
+                f.advance(False, t)
                 if rule is not None and f.expected_wait_s(t) > rule.max_wait_s:
                     first[i] = rule.api
                     continue
