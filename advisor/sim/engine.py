@@ -145,6 +145,7 @@ def simulate(
         for c, fname in fleet_codes.items():
             spec = scenario.fleets[fname]
             fleets[c] = Fleet(env, fname, spec, fleet_profiles[fname], book, on_finish, on_fail)
+            fleets[c].track_service = plan.overflow is not None  # only the overflow policy reads it
             if spec.autoscaler is not None:
                 env.process(fleets[c].autoscale(stop))
             env.process(fleets[c].sample(scenario.sample_interval_s, stop))
@@ -161,16 +162,22 @@ def simulate(
             # simpy event per arrival would only cost time.
             # Columns as Python lists: scalar indexing of numpy arrays costs ~10x a list's.
             peek = env.peek
+            overflowed: list[int] = []
             fleet_at = [fleets[c] for c in first[fleet_idx].tolist()]
             for i, t, f in zip(fleet_idx.tolist(), arr[fleet_idx].tolist(), fleet_at, strict=True):
                 if t >= peek():
                     yield env.timeout(t - env.now)
                 f.advance(False, t)
                 if rule is not None and f.expected_wait_s(t) > rule.max_wait_s:
-                    first[i] = rule.api
+                    overflowed.append(i)
                     continue
-                fleet_of[i] = first[i]
                 f.submit(i, t)
+            # routes as arrays, once (nothing reads them during the run)
+            fleet_of[fleet_idx] = first[fleet_idx]
+            if overflowed:
+                ov = np.asarray(overflowed, dtype=np.int64)
+                first[ov] = rule.api
+                fleet_of[ov] = -1
             # drain: keep the clock (and autoscalers) running until every fleet is idle
             while True:
                 for f in fleets.values():

@@ -101,9 +101,10 @@ class Segment:
             p = a - b / 2.0
             k = math.ceil((-p + math.sqrt(p * p + 2.0 * b * dt)) / b - 1e-12)
         k = max(1, min(self.k_max, k))
-        while k > 1 and self.duration(k - 1) >= dt:
+        # self.duration(j) inlined (same expression): this runs once per cut run
+        while k > 1 and (k - 1) * a + b * (k - 1) * (k - 2) / 2.0 >= dt:
             k -= 1
-        while k < self.k_max and self.duration(k) < dt:
+        while k < self.k_max and k * a + b * k * (k - 1) / 2.0 < dt:
             k += 1
         return k
 
