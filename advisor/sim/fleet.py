@@ -197,8 +197,13 @@ class Fleet:
         if t is None:
             t = self.env.now
         for r in self._ready_all:
-            # a replica whose pending run ends after t has nothing to do (Replica.advance's own test)
-            if r.run is None or r.run_end <= t:
+            # Replica.advance would do nothing for a replica whose pending run ends after t, or
+            # for an idle one that is not draining (plan() is None and no state changes)
+            if r.run is None:
+                core = r.core
+                if core.running or core.waiting or r.draining:
+                    r.advance(t, inclusive)
+            elif r.run_end <= t:
                 r.advance(t, inclusive)
 
     def next_event(self) -> float:
