@@ -294,6 +294,14 @@ def _pct(x: np.ndarray, p: float) -> float:
     return float(np.percentile(x, p)) * 1000.0 if len(x) else float("nan")
 
 
+def _pcts(x: np.ndarray, ps: tuple[float, ...] = (50, 95, 99)) -> list[float]:
+    """Several percentiles (ms) from one finite-filter and one partition: same values as ``_pct``."""
+    x = x[np.isfinite(x)]
+    if not len(x):
+        return [float("nan")] * len(ps)
+    return [float(v) * 1000.0 for v in np.percentile(x, ps)]
+
+
 def _stats(t: RequestTimings, tasks: tuple[str, ...], names: list[str], s: Scenario) -> list[LatencyStats]:
     out: list[LatencyStats] = []
     groups: list[tuple[str, str, np.ndarray]] = []
@@ -323,18 +331,20 @@ def _stats(t: RequestTimings, tasks: tuple[str, ...], names: list[str], s: Scena
             if slo.e2e_ms is not None:
                 good &= np.nan_to_num(t.e2e_s, nan=np.inf) * 1000.0 <= slo.e2e_ms
             attain = float(good.sum() / m.sum())
+        ttft = _pcts(t.ttft_s[ok])
+        e2e = _pcts(t.e2e_s[ok])
         out.append(
             LatencyStats(
                 task=tname,
                 backend=bname,
                 requests=int(m.sum()),
                 failed=int((m & (t.status != STATUS_OK)).sum()),
-                ttft_p50_ms=_pct(t.ttft_s[ok], 50),
-                ttft_p95_ms=_pct(t.ttft_s[ok], 95),
-                ttft_p99_ms=_pct(t.ttft_s[ok], 99),
-                e2e_p50_ms=_pct(t.e2e_s[ok], 50),
-                e2e_p95_ms=_pct(t.e2e_s[ok], 95),
-                e2e_p99_ms=_pct(t.e2e_s[ok], 99),
+                ttft_p50_ms=ttft[0],
+                ttft_p95_ms=ttft[1],
+                ttft_p99_ms=ttft[2],
+                e2e_p50_ms=e2e[0],
+                e2e_p95_ms=e2e[1],
+                e2e_p99_ms=e2e[2],
                 queue_wait_p95_ms=_pct(t.queue_wait_s[ok], 95),
                 slo_attainment=attain,
             )

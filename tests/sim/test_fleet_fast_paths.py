@@ -116,3 +116,15 @@ def test_cached_ready_lists_lb_choice_and_run_end_match_full_recomputation(
     assert res.requests.queue_wait_s[-1] > 0
     assert checks["dispatch"] > 10_000 and checks["multi"] > 1_000 and checks["advance"] > 10_000
     assert all(x.ok for x in res.little)
+
+
+def test_grouped_percentiles_equal_one_at_a_time() -> None:
+    from advisor.sim.engine import _pct, _pcts
+
+    rng = np.random.default_rng(5)
+    for n in (0, 1, 2, 7, 1000):
+        x = rng.lognormal(0, 1, n)
+        x[rng.random(n) < 0.1] = np.nan
+        got = _pcts(x)
+        want = [_pct(x, p) for p in (50, 95, 99)]
+        assert np.array_equal(got, want, equal_nan=True)
