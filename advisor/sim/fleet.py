@@ -69,12 +69,14 @@ class Replica:
         if self.state != READY:
             return
         core = self.core
+        seg = self.run
+        end = self.run_end
         while True:
-            seg = self.run
             if seg is None:
-                if core.now > t or (core.now == t and not inclusive):
+                now = core.now
+                if now > t or (now == t and not inclusive):
                     return
-                seg = core.plan()
+                seg = core.plan()  # plan() does not move core.now
                 if seg is None:
                     if self.draining:
                         self.state = STOPPED
@@ -84,13 +86,14 @@ class Replica:
                     return
                 self.run = seg
                 k = seg.k_max  # seg.duration(k_max), inlined
-                self.run_end = core.now + (k * seg.a + seg.b * k * (k - 1) / 2.0)
-            if self.run_end > t:
+                end = self.run_end = now + (k * seg.a + seg.b * k * (k - 1) / 2.0)
+            if end > t:
                 return
             self.run = None
             done = core.commit(seg, seg.k_max)
             if done:
                 self.fleet.finished(done, core.now)
+            seg = None
 
     def accept(self, req: int, t: float) -> None:
         """Take a request arriving at ``t`` (after ``advance(t)``)."""
