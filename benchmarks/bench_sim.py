@@ -11,6 +11,16 @@ Baseline, in the same process: a plain simpy model with one process per request 
 service time - the textbook way to write such a simulator, doing less modelling work.
 
 Usage: ``python benchmarks/bench_sim.py [--requests-a N] [--requests-b N]``. Non-gating.
+
+Last measured 2026-11-27 23:43 UTC on the shared 2-core build machine (load average ~3; two runs
+back to back, more in docs/simulator.md section 4)::
+
+    $ python benchmarks/bench_sim.py
+    (a) ... advisor : 102,469 simulated requests/s (1.95 s); baseline 12,545; ratio 8.17x: met
+    (b) ... advisor :  20.19 s for 1,000,000 requests = 49,532 req/s   target <= 15 s: NOT met
+        (process CPU time 16.23 s; load average 2.93 3.65 4.46 - other jobs share the 2 cores)
+        baseline:  12.18 s for the first 200,000 requests = 16,416 req/s;  ratio 3.02x
+    second run: (a) 118,917 req/s, 8.84x; (b) 26.44 s wall, 19.12 s CPU, 2.36x
 """
 
 from __future__ import annotations
