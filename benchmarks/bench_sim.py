@@ -11,6 +11,16 @@ Baseline, in the same process: a plain simpy model with one process per request 
 service time - the textbook way to write such a simulator, doing less modelling work.
 
 Usage: ``python benchmarks/bench_sim.py [--requests-a N] [--requests-b N]``. Non-gating.
+
+Last measured 2026-11-27 23:43 UTC on the shared 2-core build machine (load average ~3; two runs
+back to back, more in docs/simulator.md section 4)::
+
+    $ python benchmarks/bench_sim.py
+    (a) ... advisor : 102,469 simulated requests/s (1.95 s); baseline 12,545; ratio 8.17x: met
+    (b) ... advisor :  20.19 s for 1,000,000 requests = 49,532 req/s   target <= 15 s: NOT met
+        (process CPU time 16.23 s; load average 2.93 3.65 4.46 - other jobs share the 2 cores)
+        baseline:  12.18 s for the first 200,000 requests = 16,416 req/s;  ratio 3.02x
+    second run: (a) 118,917 req/s, 8.84x; (b) 26.44 s wall, 19.12 s CPU, 2.36x
 """
 
 from __future__ import annotations
@@ -26,7 +36,9 @@ import simpy
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from advisor.profiles import find_profile
+from advisor.profiles.model import EngineProfile
 from advisor.sim import SimInput, scenario_from_dict, simulate
+from advisor.sim.scenario import Scenario
 from advisor.sim.single import run_single
 
 
@@ -69,6 +81,13 @@ def bench_a(n: int) -> None:
     print(f"    ratio   : {ours / base:.2f}x   target >= 100,000 req/s: {verdict}")
 
 
+def _load() -> str:
+    try:
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "n/a"
+
+
 def _diurnal_arrivals(n: int, day_s: float, rng: np.random.Generator) -> np.ndarray:
     # thinning of a Poisson process with rate shape 1 + 0.8 sin(2 pi t / day)
     peak = 1.8
@@ -79,7 +98,8 @@ def _diurnal_arrivals(n: int, day_s: float, rng: np.random.Generator) -> np.ndar
     return cand[keep][:n]
 
 
-def bench_b(n: int) -> None:
+def hybrid_case(n: int) -> tuple[SimInput, Scenario, dict[str, EngineProfile], np.ndarray]:
+    """The hybrid scenario of (b): input, scenario, profiles and the arrival times."""
     rng = np.random.default_rng(1)
     arr = _diurnal_arrivals(n, 4 * 3600.0, rng)  # a 4-hour "day": ~70 req/s mean, ~125 at peak
     m = len(arr)
@@ -131,11 +151,15 @@ def bench_b(n: int) -> None:
             },
         }
     )
-    t0 = time.perf_counter()
-    res = simulate(
-        inp, sc, profiles={"qwen3-4b-bf16-h100-sxm-vllm0.30": find_profile("qwen3-4b", "bf16", "h100-sxm")}
-    )
-    wall = time.perf_counter() - t0
+    return inp, sc, {"qwen3-4b-bf16-h100-sxm-vllm0.30": find_profile("qwen3-4b", "bf16", "h100-sxm")}, arr
+
+
+def bench_b(n: int) -> None:
+    inp, sc, profiles, arr = hybrid_case(n)
+    m = len(arr)
+    t0, c0 = time.perf_counter(), time.process_time()
+    res = simulate(inp, sc, profiles=profiles)
+    wall, cpu = time.perf_counter() - t0, time.process_time() - c0
     s = res.fleet_series
     print(f"(b) hybrid scenario: {m:,} requests over a 4-hour diurnal cycle (fleet + API + autoscaling)")
     print(
@@ -150,6 +174,7 @@ def bench_b(n: int) -> None:
         f"    advisor : {wall:6.2f} s for {m:,} requests = {m / wall:10,.0f} req/s   target <= 15 s: "
         f"{'met' if wall <= 15 else 'NOT met'}"
     )
+    print(f"    (process CPU time {cpu:.2f} s; load average {_load()} - other jobs share the 2 cores)")
     print(f"    baseline: {b_wall:6.2f} s for the first {k:,} requests = {k / b_wall:10,.0f} req/s")
     print(f"    ratio   : {(m / wall) / (k / b_wall):.2f}x")
 

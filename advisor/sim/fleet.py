@@ -41,6 +41,8 @@ class Replica:
         self.drain_at = 0.0
         self.core = ReplicaCore(fleet.profile, fleet.book, now=ready_at)
         self.run: Segment | None = None
+        self.run_end = math.inf
+        """When the pending ``run`` ends (``core.now + run.duration(run.k_max)``, computed once)."""
         if self.state == STARTING:
             self.proc: simpy.Process | None = fleet.env.process(self._boot())
         else:
@@ -52,8 +54,10 @@ class Replica:
         except simpy.Interrupt:  # drained before it was ready: billed up to now
             self.state = STOPPED
             self.stopped_at = self.fleet.env.now
+            self.fleet.membership_changed()
             return
         self.state = READY
+        self.fleet.membership_changed()
         self.fleet.on_ready(self)
 
     def advance(self, t: float, inclusive: bool = False) -> None:
@@ -65,25 +69,31 @@ class Replica:
         if self.state != READY:
             return
         core = self.core
+        seg = self.run
+        end = self.run_end
         while True:
-            seg = self.run
             if seg is None:
-                if core.now > t or (core.now == t and not inclusive):
+                now = core.now
+                if now > t or (now == t and not inclusive):
                     return
-                seg = core.plan()
+                seg = core.plan()  # plan() does not move core.now
                 if seg is None:
                     if self.draining:
                         self.state = STOPPED
                         self.stopped_at = max(core.now, self.drain_at)
                         core.close(self.stopped_at)
+                        self.fleet.membership_changed()
                     return
                 self.run = seg
-            if core.now + seg.duration(seg.k_max) > t:
+                k = seg.k_max  # seg.duration(k_max), inlined
+                end = self.run_end = now + (k * seg.a + seg.b * k * (k - 1) / 2.0)
+            if end > t:
                 return
             self.run = None
             done = core.commit(seg, seg.k_max)
             if done:
                 self.fleet.finished(done, core.now)
+            seg = None
 
     def accept(self, req: int, t: float) -> None:
         """Take a request arriving at ``t`` (after ``advance(t)``)."""
@@ -149,11 +159,15 @@ class Fleet:
             else profile.cold_start_s
         )
         self.ewma_service_s = 0.0
+        self.track_service = True
+        """Keep ``ewma_service_s`` (read by ``expected_wait_s``); off saves a loop per finish."""
         self.completed = 0
         self._out_sum = 0
         self._submitted = 0
         self.samples: list[Sample] = []
         self._last_busy: dict[int, float] = {}
+        self._ready_all: list[Replica] = []  # state READY (draining included): advanced
+        self._ready_lb: list[Replica] = []  # READY and not draining: take new work
         for _ in range(spec.replicas):
             self._start(ready_at=env.now)  # the initial fleet is warm
         self.scale_events = 0
@@ -163,20 +177,36 @@ class Fleet:
     def _start(self, ready_at: float, now: float | None = None) -> Replica:
         r = Replica(self, len(self.replicas), ready_at, self.env.now if now is None else now)
         self.replicas.append(r)
+        self.membership_changed()
         return r
+
+    def membership_changed(self) -> None:
+        """Rebuild the cached READY lists after a replica started, became ready, drained or stopped.
+
+        Lists are rebound, never mutated, so a loop over the old list (``advance``) stays valid.
+        """
+        self._ready_all = [r for r in self.replicas if r.state == READY]
+        self._ready_lb = [r for r in self._ready_all if not r.draining]
 
     def live(self) -> list[Replica]:
         return [r for r in self.replicas if r.state != STOPPED and not r.draining]
 
     def ready(self) -> list[Replica]:
-        return [r for r in self.replicas if r.state == READY and not r.draining]
+        """READY replicas that take new work (a cached list: do not mutate)."""
+        return self._ready_lb
 
     def advance(self, inclusive: bool = False, t: float | None = None) -> None:
         """Bring every replica of the fleet to ``t`` (default ``env.now``)."""
         if t is None:
             t = self.env.now
-        for r in self.replicas:
-            if r.state == READY:
+        for r in self._ready_all:
+            # Replica.advance would do nothing for a replica whose pending run ends after t, or
+            # for an idle one that is not draining (plan() is None and no state changes)
+            if r.run is None:
+                core = r.core
+                if core.running or core.waiting or r.draining:
+                    r.advance(t, inclusive)
+            elif r.run_end <= t:
                 r.advance(t, inclusive)
 
     def next_event(self) -> float:
@@ -220,18 +250,28 @@ class Fleet:
                 self.scale_events += 1
 
     def _dispatch(self, req: int, t: float) -> bool:
-        ready = self.ready()
+        ready = self._ready_lb
         if not ready:
             return False
         if self.spec.load_balancer == "round_robin":
             r = ready[self._rr % len(ready)]
             self._rr += 1
         else:
-            r = min(ready, key=lambda x: x.core.in_system)
+            r = ready[0]  # least outstanding; ties to the first (lowest id), as min() does
+            if len(ready) > 1:
+                best = r.core.in_system
+                for x in ready:
+                    n = x.core.in_system
+                    if n < best:
+                        r, best = x, n
         r.accept(req, t)
         return True
 
     def finished(self, done: list[int], t: float) -> None:
+        if not self.track_service:
+            self.completed += len(done)
+            self._on_finish(done, t)
+            return
         admit = self.book.admit_s
         for req in done:
             if self.completed == 0:
@@ -312,6 +352,7 @@ class Fleet:
     def _drain(self, r: Replica) -> None:
         r.draining = True
         r.drain_at = self.env.now
+        self.membership_changed()
         if r.state == STARTING and r.proc is not None:
             r.proc.interrupt()  # cancel the cold start (billed up to now)
         else:

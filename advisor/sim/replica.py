@@ -66,13 +66,14 @@ class RequestBook:
 
     def freeze(self) -> RequestBook:
         """Columns -> numpy arrays (idempotent)."""
-        if not self.frozen:
-            self.admit_s = np.asarray(self.admit_s, dtype=np.float64)
-            self.first_token_s = np.asarray(self.first_token_s, dtype=np.float64)
-            self.finish_s = np.asarray(self.finish_s, dtype=np.float64)
-            self.run_s = np.asarray(self.run_s, dtype=np.float64)
-            self.preemptions = np.asarray(self.preemptions, dtype=np.int32)
-            self.failed = np.asarray(self.failed, dtype=bool)
+        if not self.frozen:  # np.fromiter: ~2.5x faster than np.asarray on a list of floats
+            n = len(self.inp)
+            self.admit_s = np.fromiter(self.admit_s, dtype=np.float64, count=n)
+            self.first_token_s = np.fromiter(self.first_token_s, dtype=np.float64, count=n)
+            self.finish_s = np.fromiter(self.finish_s, dtype=np.float64, count=n)
+            self.run_s = np.fromiter(self.run_s, dtype=np.float64, count=n)
+            self.preemptions = np.fromiter(self.preemptions, dtype=np.int32, count=n)
+            self.failed = np.fromiter(self.failed, dtype=bool, count=n)
             self.frozen = True
         return self
 
@@ -100,9 +101,10 @@ class Segment:
             p = a - b / 2.0
             k = math.ceil((-p + math.sqrt(p * p + 2.0 * b * dt)) / b - 1e-12)
         k = max(1, min(self.k_max, k))
-        while k > 1 and self.duration(k - 1) >= dt:
+        # self.duration(j) inlined (same expression): this runs once per cut run
+        while k > 1 and (k - 1) * a + b * (k - 1) * (k - 2) / 2.0 >= dt:
             k -= 1
-        while k < self.k_max and self.duration(k) < dt:
+        while k < self.k_max and k * a + b * k * (k - 1) / 2.0 < dt:
             k += 1
         return k
 
@@ -237,8 +239,13 @@ class ReplicaCore:
                 base = self.t0 + self.c_seq * B + self.c_kv * C
                 if self.c_over and self.knee < B:
                     base += self.c_over * (B - self.knee)
-                self._drop_stale()
-                k = min(self.heap[0][0] - self.S, room // B)
+                top = self.heap[0]
+                d = self.dec.get(top[2])
+                if d is None or d[3] != top[1]:
+                    self._drop_stale()
+                k = self.heap[0][0] - self.S
+                if room // B < k:  # min() without the builtin call (hot path)
+                    k = room // B
                 return Segment(k if k > 1 else 1, base, self.c_kv * B)
         # decodes must fit: preempt the newest sequences until they do
         while self.running and self.C + self.reserved + self.frag * len(self.running) + self.B > self.cap:
@@ -250,7 +257,7 @@ class ReplicaCore:
         for item in self.prefilling:
             if budget <= 0:
                 break
-            chunk = min(item[1], budget)
+            chunk = item[1] if item[1] < budget else budget
             budget -= chunk
             pf_tokens += chunk
             pf_ctx += chunk * (item[2] - item[1]) + chunk * (chunk + 1) / 2.0
@@ -258,7 +265,8 @@ class ReplicaCore:
         while self.waiting and budget > 0 and len(self.running) < self.max_seqs:
             req = self.waiting[0]
             need = self.need[req]
-            if self.kv_used() + need + self.frag + self.B > self.cap:
+            # kv_used() inlined (same sum, same order)
+            if self.C + self.reserved + self.frag * len(self.running) + need + self.frag + self.B > self.cap:
                 if not self.running:  # cannot fit even alone (re-prefill grew past the cache)
                     self._fail_head(req)
                     continue
@@ -273,7 +281,7 @@ class ReplicaCore:
             item = [req, need, need]
             self.prefilling.append(item)
             self.reserved += need
-            chunk = min(need, budget)
+            chunk = need if need < budget else budget
             budget -= chunk
             pf_tokens += chunk
             pf_ctx += chunk * (chunk + 1) / 2.0
@@ -317,7 +325,7 @@ class ReplicaCore:
 
     def commit(self, seg: Segment, k: int) -> list[int]:
         """Apply the first ``k`` steps of ``seg``; returns the requests that finished."""
-        dt = seg.duration(k)
+        dt = k * seg.a + seg.b * k * (k - 1) / 2.0  # seg.duration(k), inlined: the hottest call
         t_end = self.now + dt
         if self.running:
             self.busy_s += dt
@@ -363,16 +371,23 @@ class ReplicaCore:
                 self.B += 1
                 self.C += need + 1
                 heappush(heap, (S + left, order, req))
-            if completed:  # one pass instead of a list.remove per finished prompt
+            if completed == len(self.prefilling):  # all done (the common case): no list pass
+                self.prefilling = []
+            elif completed:  # one pass instead of a list.remove per finished prompt
                 self.prefilling = [it for it in self.prefilling if it[1] > 0]
             self._pending_pf = []
         if done:
-            self._tick(t_end)
+            if t_end > self._last_t:  # self._tick(t_end), inlined
+                self.area += self.in_system * (t_end - self._last_t)
+                self._last_t = t_end
+            running, admit_t, need = self.running, self._admit_t, self.need
+            run_s, finish_s = book.run_s, book.finish_s
+            t_fin = t_end + self.overhead
             for req in done:
-                del self.running[req]
-                book.run_s[req] += t_end - self._admit_t.pop(req)
-                book.finish_s[req] = t_end + self.overhead
-                self.need.pop(req, None)
+                del running[req]
+                run_s[req] += t_end - admit_t.pop(req)
+                finish_s[req] = t_fin
+                need.pop(req, None)
             self.in_system -= len(done)
             self.completed += len(done)
         return done
