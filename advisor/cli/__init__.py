@@ -15,6 +15,13 @@ import typer
 
 from advisor.errors import EXIT_INPUT, EXIT_INTERNAL, AdvisorError
 
+# Typer >= 0.25 vendors its own copy of click: its usage errors and exits are not click's classes.
+_CLICK_ERRORS: tuple[type[Exception], ...] = tuple(
+    {click.ClickException, getattr(getattr(typer, "_click", None), "ClickException", click.ClickException)}
+)
+_EXITS: tuple[type[Exception], ...] = (click.exceptions.Exit, typer.Exit)
+_ABORTS: tuple[type[BaseException], ...] = (click.exceptions.Abort, typer.Abort)
+
 app = typer.Typer(
     name="advisor",
     help="Replay your LLM traffic: what to move from frontier APIs to distilled models, and what it saves.",
@@ -24,9 +31,15 @@ app = typer.Typer(
 )
 
 
+@app.callback()
+def _root() -> None:
+    """Replay your LLM traffic: what to move from frontier APIs to distilled models, and what it saves."""
+    # An explicit root keeps ``advisor <command>`` a group even while only one command is registered.
+
+
 def _register() -> None:
     # Each sub-command module adds its commands to ``app``; import order is the help order.
-    return None
+    from advisor.cli import dashboard  # noqa: F401
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -38,12 +51,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except AdvisorError as exc:
         sys.stderr.write(f"advisor: {exc.one_line()}\n")
         return exc.exit_code
-    except click.exceptions.Exit as exc:
+    except _EXITS as exc:
         return int(exc.exit_code)
-    except click.exceptions.Abort:
+    except _ABORTS:
         sys.stderr.write("advisor: aborted\n")
         return EXIT_INTERNAL
-    except click.ClickException as exc:
+    except _CLICK_ERRORS as exc:
         sys.stderr.write(f"advisor: {exc.format_message()}\n")
         return EXIT_INPUT
     except KeyboardInterrupt:

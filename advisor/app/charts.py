@@ -1,0 +1,146 @@
+"""Plotly figure builders for the dashboard (and anything else that wants the same charts).
+
+Every builder takes results computed elsewhere and only draws them. Labels from logs pass through
+``plotly_label`` (HTML-escaped, ``$`` removed, length capped); money arrives as ``Decimal`` and
+becomes a float only as a chart coordinate.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from advisor.app.labels import plotly_label
+
+_LAYOUT = {"template": "plotly_white", "margin": {"l": 50, "r": 20, "t": 50, "b": 40}, "height": 380}
+
+
+def _money(value: Decimal | int | float) -> float:
+    return float(value)
+
+
+def spend_over_time(over_time: pd.DataFrame, bucket: str) -> go.Figure:
+    """Stacked bars of cost per time bucket, one trace per task × model."""
+    fig = go.Figure()
+    if not over_time.empty:
+        for (task, model), part in over_time.groupby(["task", "model"], sort=True):
+            name = f"{plotly_label(task)} · {plotly_label(model)}"
+            fig.add_bar(x=part["bucket"], y=part["cost_usd_plot"], name=name)
+    fig.update_layout(
+        barmode="stack", title=f"Current spend per {bucket} (USD)", yaxis_title="USD", **_LAYOUT
+    )
+    return fig
+
+
+def request_rate(over_time: pd.DataFrame, bucket_seconds: float) -> go.Figure:
+    """Mean requests per second in each bucket, per task."""
+    fig = go.Figure()
+    if not over_time.empty:
+        per_task = over_time.groupby(["bucket", "task"], sort=True)["requests"].sum().reset_index()
+        for task, part in per_task.groupby("task", sort=True):
+            fig.add_scatter(
+                x=part["bucket"], y=part["requests"] / bucket_seconds, mode="lines", name=plotly_label(task)
+            )
+    fig.update_layout(title="Request rate (requests/s, bucket mean)", yaxis_title="req/s", **_LAYOUT)
+    return fig
+
+
+def fleet_timeseries(fleet: pd.DataFrame) -> go.Figure:
+    """Replicas, utilisation and waiting requests over time, one line per fleet."""
+    fig = make_subplots(
+        rows=3,
+        cols=1,
+        shared_xaxes=True,
+        subplot_titles=("Replicas (running)", "Utilisation", "Queue (waiting requests)"),
+        vertical_spacing=0.08,
+    )
+    if not fleet.empty:
+        for name, part in fleet.groupby("fleet", sort=True):
+            label = plotly_label(name)
+            fig.add_scatter(x=part["time"], y=part["replicas"], name=f"{label} replicas", row=1, col=1)
+            fig.add_scatter(x=part["time"], y=part["utilisation"], name=f"{label} utilisation", row=2, col=1)
+            fig.add_scatter(x=part["time"], y=part["waiting"], name=f"{label} waiting", row=3, col=1)
+    fig.update_yaxes(rangemode="tozero")
+    fig.update_yaxes(range=[0, 1.05], row=2, col=1)
+    fig.update_layout(**{**_LAYOUT, "height": 620}, title="Fleet over the replay")
+    return fig
+
+
+def latency_cdfs(latency: Mapping[tuple[str, str], np.ndarray], slo_ms: Mapping[str, float]) -> go.Figure:
+    """Empirical CDF of end-to-end latency per task and backend, with each task's SLO as a line."""
+    fig = go.Figure()
+    for (task, backend), values in sorted(latency.items()):
+        if len(values) == 0:
+            continue
+        xs = np.sort(np.asarray(values, dtype=float))
+        ys = np.arange(1, len(xs) + 1) / len(xs)
+        fig.add_scatter(x=xs, y=ys, mode="lines", name=f"{plotly_label(task)} · {plotly_label(backend)}")
+    for task, slo in sorted(slo_ms.items()):
+        fig.add_vline(x=slo, line_dash="dash", line_color="crimson", opacity=0.6)
+        fig.add_annotation(
+            x=slo, y=1.02, yref="paper", showarrow=False, text=f"SLO {plotly_label(task)}", font={"size": 10}
+        )
+    fig.update_layout(
+        title="End-to-end latency CDF", xaxis_title="ms", yaxis_title="share of requests", **_LAYOUT
+    )
+    fig.update_xaxes(type="log")
+    return fig
+
+
+def savings_waterfall(
+    current: Decimal, steps: Sequence[tuple[str, Decimal]], projected: Decimal
+) -> go.Figure:
+    """From today's cost, through each task's change, to the projected cost."""
+    names = ["Current", *(plotly_label(name) for name, _ in steps), "Projected"]
+    values = [_money(current), *(_money(delta) for _, delta in steps), _money(projected)]
+    measures = ["absolute", *(["relative"] * len(steps)), "total"]
+    fig = go.Figure(go.Waterfall(x=names, y=values, measure=measures, connector={"line": {"color": "#999"}}))
+    fig.update_layout(title="From current to projected cost (USD)", yaxis_title="USD", **_LAYOUT)
+    return fig
+
+
+def breakeven_curve(curve: pd.DataFrame, trace_volume: float | None, unit: str = "requests/day") -> go.Figure:
+    """Cost of staying on the API vs self-hosting as volume grows; the trace's volume is marked.
+
+    ``curve`` has ``volume``, ``api_usd`` and ``selfhost_usd`` (Decimal or numbers) and optionally
+    ``task`` (one pair of lines per task).
+    """
+    fig = go.Figure()
+    groups = curve.groupby("task", sort=True) if "task" in curve.columns else [("", curve)]
+    for task, part in groups:
+        prefix = f"{plotly_label(task)} · " if task else ""
+        x = part["volume"].astype(float)
+        fig.add_scatter(x=x, y=[_money(v) for v in part["api_usd"]], mode="lines", name=f"{prefix}API")
+        fig.add_scatter(
+            x=x, y=[_money(v) for v in part["selfhost_usd"]], mode="lines", name=f"{prefix}self-hosted"
+        )
+    if trace_volume is not None:
+        fig.add_vline(x=trace_volume, line_dash="dot", line_color="black")
+        fig.add_annotation(x=trace_volume, y=1.02, yref="paper", showarrow=False, text="this trace")
+    fig.update_layout(title="Break-even", xaxis_title=unit, yaxis_title="USD per month", **_LAYOUT)
+    fig.update_xaxes(type="log")
+    return fig
+
+
+def tornado(rows: pd.DataFrame, base: Decimal) -> go.Figure:
+    """Savings under each sensitivity (``factor``, ``low_usd``, ``high_usd``), widest bar on top."""
+    fig = go.Figure()
+    if not rows.empty:
+        spread = [
+            abs(_money(h) - _money(lo)) for lo, h in zip(rows["low_usd"], rows["high_usd"], strict=True)
+        ]
+        order = np.argsort(spread)
+        labels = [plotly_label(rows["factor"].iloc[i]) for i in order]
+        b = _money(base)
+        lows = [_money(rows["low_usd"].iloc[i]) - b for i in order]
+        highs = [_money(rows["high_usd"].iloc[i]) - b for i in order]
+        fig.add_bar(y=labels, x=lows, base=b, orientation="h", name="low")
+        fig.add_bar(y=labels, x=highs, base=b, orientation="h", name="high")
+        fig.add_vline(x=b, line_color="black")
+    fig.update_layout(barmode="overlay", title="Sensitivity of monthly savings (USD)", **_LAYOUT)
+    return fig

@@ -1,0 +1,30 @@
+"""Savings: waterfall from current to projected cost; break-even and sensitivity from the advisor."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from advisor.app import charts
+from advisor.app.backend import RecommendationView
+from advisor.app.labels import markdown_label
+from advisor.app.views import WhatIfView
+
+
+def render_savings(view: WhatIfView, rec: RecommendationView | None, unavailable: str | None) -> None:
+    """The what-if's waterfall, then the recommender's break-even curve and tornado."""
+    st.header("Savings")
+    steps = [
+        (str(row["task"]), row["projected"] - row["current"])
+        for _, row in view.per_task.iterrows()
+        if row["projected"] != row["current"]
+    ]
+    st.plotly_chart(
+        charts.savings_waterfall(view.current_cost, steps, view.projected_cost), key="savings_waterfall"
+    )
+    st.caption(f"Money covers {markdown_label(view.period_label)}. {markdown_label(view.price_note)}")
+    if rec is None:
+        st.info(f"Break-even and sensitivity come from the recommender: {markdown_label(unavailable or '')}")
+        return
+    st.plotly_chart(charts.breakeven_curve(rec.breakeven, rec.trace_volume_per_day), key="savings_breakeven")
+    st.plotly_chart(charts.tornado(rec.sensitivity, rec.base_savings), key="savings_tornado")
+    st.caption(markdown_label(rec.price_note))

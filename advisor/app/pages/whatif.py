@@ -1,0 +1,31 @@
+"""What-if: the projected cost of the scenario the sidebar describes, against today's."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from advisor.app.labels import markdown_label, safe_frame
+from advisor.app.views import WhatIfView
+from advisor.units import format_usd
+
+
+def render_whatif(view: WhatIfView) -> None:
+    """Headline numbers and the per-task table of one simulated scenario."""
+    st.header("What-if")
+    if view.sampled:
+        st.info(f"Fast sampled mode — {markdown_label(view.note)}")
+    else:
+        st.caption(markdown_label(view.note))
+    saving = view.current_cost - view.projected_cost
+    cols = st.columns(4)
+    cols[0].metric("Current cost", format_usd(view.current_cost))
+    cols[1].metric(
+        "Projected cost", format_usd(view.projected_cost), delta=format_usd(-saving), delta_color="inverse"
+    )
+    cols[2].metric("API part", format_usd(view.api_cost))
+    cols[3].metric(
+        "GPU part", format_usd(view.gpu_cost), help=f"of which idle: {format_usd(view.gpu_idle_cost)}"
+    )
+    st.caption(f"Money covers {markdown_label(view.period_label)}. {markdown_label(view.price_note)}")
+    st.subheader("Per task")
+    st.dataframe(safe_frame(view.per_task), hide_index=True)
