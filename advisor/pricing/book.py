@@ -1,0 +1,297 @@
+"""Price a canonical trace at each request's own instant, exactly, in bulk.
+
+``PriceBook.price(df)`` groups rows by (provider, model, service tier), resolves each group once
+through genai-prices, and prices the group with integer numpy arithmetic (see ``rates``). Rows that
+cannot be priced (unknown provider or model, usage genai-prices would refuse) are never $0: their
+``cost_pusd`` is NA and they are counted in ``unpriced`` with their token volume and, where a name
+is close, "did you mean" suggestions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from functools import cache
+
+import genai_prices
+import numpy as np
+import pandas as pd
+from genai_prices import types as gp
+from genai_prices.data_snapshot import get_snapshot
+
+from advisor.errors import PricingError
+from advisor.pricing import rates as R
+from advisor.pricing.money import sum_pico
+from advisor.units import usd_from_pico
+
+_NO_TIER = ""
+
+
+@dataclass(frozen=True)
+class PriceData:
+    """Which price data priced the figures; stated in every output."""
+
+    package: str
+    version: str
+    as_of: date
+    """Latest price change the snapshot knows (its newest ``start_date``): prices after it are
+    those in force on that date."""
+
+    def label(self) -> str:
+        return f"{self.package} {self.version} (prices as of {self.as_of.isoformat()})"
+
+
+@cache
+def price_data() -> PriceData:
+    """Version and as-of date of the bundled genai-prices snapshot (never updated at run time)."""
+    latest = date(1970, 1, 1)
+    for provider in get_snapshot().providers:
+        for model in provider.models:
+            conds = [cp.constraint for cp in model.prices] if isinstance(model.prices, list) else []
+            conds += [v.constraint for v in model.price_variants or ()]
+            for c in conds:
+                if isinstance(c, gp.StartDateConstraint) and c.start_date > latest:
+                    latest = c.start_date
+    return PriceData("genai-prices", genai_prices.__version__, latest)
+
+
+@dataclass(frozen=True)
+class PriceSource:
+    """One (provider, model, tier, price period) that priced some rows."""
+
+    provider: str
+    model: str
+    service_tier: str | None
+    provider_id: str
+    model_id: str
+    price_from: date | None
+    """Start date of the dated price in force (None when the model has one undated price)."""
+    requests: int
+    rounded_rows: int
+    pricing_url: str | None
+
+
+@dataclass(frozen=True)
+class UnpricedBucket:
+    """Requests we could not price, by (provider, model, tier) and reason — never counted as $0."""
+
+    provider: str
+    model: str
+    service_tier: str | None
+    reason: str
+    requests: int
+    input_tokens: int
+    output_tokens: int
+    suggestions: tuple[str, ...] = ()
+
+
+@dataclass
+class PricedTrace:
+    """The trace with ``cost_pusd`` (nullable Int64 pico-USD) plus where each price came from."""
+
+    df: pd.DataFrame
+    sources: list[PriceSource] = field(default_factory=list)
+    unpriced: list[UnpricedBucket] = field(default_factory=list)
+    price_data: PriceData = field(default_factory=price_data)
+
+    @property
+    def total_cost_pusd(self) -> int:
+        return sum_pico(self.df["cost_pusd"])
+
+    @property
+    def total_cost_usd(self) -> Decimal:
+        return usd_from_pico(self.total_cost_pusd)
+
+    @property
+    def unpriced_requests(self) -> int:
+        return sum(b.requests for b in self.unpriced)
+
+    @property
+    def unpriced_share(self) -> float:
+        """Share of requests without a price (a ratio, not money)."""
+        n = len(self.df)
+        return self.unpriced_requests / n if n else 0.0
+
+
+def _int_col(df: pd.DataFrame, name: str) -> np.ndarray:
+    if name not in df.columns:
+        return np.zeros(len(df), dtype=np.int64)
+    return df[name].fillna(0).to_numpy(dtype=np.int64)
+
+
+def _utc(ts: pd.Series) -> pd.Series:
+    if not isinstance(ts.dtype, pd.DatetimeTZDtype):
+        raise PricingError("ts_start must be a time-zone-aware datetime column (canonical trace)")
+    return ts.dt.tz_convert("UTC")
+
+
+class PriceBook:
+    """Frontier-API prices from the pinned, offline genai-prices snapshot.
+
+    Lookups are cached per (provider, model); pricing is vectorised per group, never one library
+    call per row.
+    """
+
+    def __init__(self) -> None:
+        self._resolved: dict[tuple[str, str], R.ResolvedModel | R.Unpriceable] = {}
+        self.price_data = price_data()
+
+    def _resolve(self, provider: str, model: str) -> R.ResolvedModel:
+        key = (provider, model)
+        hit = self._resolved.get(key)
+        if hit is None:
+            try:
+                hit = R.resolve(provider, model)
+            except R.Unpriceable as exc:
+                hit = exc
+            self._resolved[key] = hit
+        if isinstance(hit, R.Unpriceable):
+            raise hit
+        return hit
+
+    def price(self, df: pd.DataFrame) -> PricedTrace:
+        """Price every row of a canonical trace DataFrame (index and order are preserved)."""
+        n = len(df)
+        cost = np.zeros(n, dtype=np.int64)
+        priced = np.zeros(n, dtype=bool)
+        sources: list[PriceSource] = []
+        unpriced: list[UnpricedBucket] = []
+        if n == 0:
+            out = df.copy()
+            out["cost_pusd"] = pd.array([], dtype="Int64")
+            return PricedTrace(out, sources, unpriced, self.price_data)
+        ts = _utc(df["ts_start"])
+        tier = (
+            df["service_tier"].fillna(_NO_TIER).astype(str)
+            if "service_tier" in df.columns
+            else pd.Series(_NO_TIER, index=df.index)
+        )
+        cols = {c: _int_col(df, c) for c in R.USAGE_COLUMNS}
+        keys = pd.DataFrame(
+            {"p": df["provider"].astype(str).to_numpy(), "m": df["model"].astype(str).to_numpy(), "t": tier}
+        )
+        codes, uniques = pd.factorize(pd.MultiIndex.from_frame(keys))
+        order = np.argsort(codes, kind="stable")
+        bounds = np.searchsorted(codes[order], np.arange(len(uniques) + 1))
+        for g, (provider, model, svc) in enumerate(uniques):
+            idx = order[bounds[g] : bounds[g + 1]]
+            svc_tier = svc or None
+            sub = {c: v[idx] for c, v in cols.items()}
+            try:
+                resolved = self._resolve(provider, model)
+                g_cost, g_valid, g_sources = self._price_group(resolved, ts.iloc[idx], sub, svc_tier)
+            except R.Unpriceable as exc:
+                unpriced.append(self._bucket(provider, model, svc_tier, exc.reason, sub, exc.suggestions))
+                continue
+            cost[idx] = g_cost
+            priced[idx] = g_valid
+            if not g_valid.all():
+                bad = {c: v[~g_valid] for c, v in sub.items()}
+                reason = "cache tokens exceed input tokens"
+                unpriced.append(self._bucket(provider, model, svc_tier, reason, bad))
+            sources.extend(
+                PriceSource(provider, model, svc_tier, resolved.provider.id, resolved.model.id, *s)
+                for s in g_sources
+            )
+        out = df.copy()
+        out["cost_pusd"] = pd.arrays.IntegerArray(cost, ~priced)
+        return PricedTrace(out, sources, unpriced, self.price_data)
+
+    @staticmethod
+    def _bucket(
+        provider: str,
+        model: str,
+        tier: str | None,
+        reason: str,
+        cols: dict[str, np.ndarray],
+        suggestions: Sequence[str] = (),
+    ) -> UnpricedBucket:
+        return UnpricedBucket(
+            provider,
+            model,
+            tier,
+            reason,
+            len(cols["input_tokens"]),
+            int(cols["input_tokens"].sum(dtype=np.int64)),
+            int(cols["output_tokens"].sum(dtype=np.int64)),
+            tuple(suggestions),
+        )
+
+    def _price_group(
+        self,
+        resolved: R.ResolvedModel,
+        ts_utc: pd.Series,
+        cols: dict[str, np.ndarray],
+        service_tier: str | None,
+    ) -> tuple[np.ndarray, np.ndarray, list[tuple[date | None, int, int, str | None]]]:
+        n = len(ts_utc)
+        cost = np.zeros(n, dtype=np.int64)
+        valid = np.ones(n, dtype=bool)
+        classes, prices = R.price_classes(resolved, ts_utc, R.price_context(service_tier))
+        url = (resolved.provider.pricing_urls or [None])[0]
+        info: list[tuple[date | None, int, int, str | None]] = []
+        for k, (model_price, rep) in enumerate(prices):
+            rows = np.flatnonzero(classes == k)
+            sub = {c: v[rows] for c, v in cols.items()}
+            c_cost, c_valid, rounded = R.cost_pico(R.unit_rates(model_price), sub)
+            cost[rows] = c_cost
+            valid[rows] = c_valid
+            info.append((_price_from(resolved.model, rep), len(rows), rounded, url))
+        return cost, valid, info
+
+    def price_tokens(
+        self,
+        provider: str,
+        model: str,
+        ts_start: pd.Series | Sequence[pd.Timestamp],
+        input_tokens: np.ndarray,
+        output_tokens: np.ndarray,
+        *,
+        cache_read_tokens: np.ndarray | None = None,
+        cache_write_tokens: np.ndarray | None = None,
+        reasoning_tokens: np.ndarray | None = None,
+        service_tier: str | None = None,
+    ) -> np.ndarray:
+        """Pico-USD per request for hypothetical API traffic (the simulator's API backends).
+
+        Raises ``PricingError`` for a model genai-prices does not know or for inconsistent usage,
+        because a what-if must never silently price traffic at $0.
+        """
+        ts = pd.Series(pd.to_datetime(pd.Series(ts_start), utc=False))
+        n = len(ts)
+
+        def arr(values: np.ndarray | None) -> np.ndarray:
+            return np.zeros(n, dtype=np.int64) if values is None else np.asarray(values, dtype=np.int64)
+
+        cols = {
+            "input_tokens": arr(input_tokens),
+            "output_tokens": arr(output_tokens),
+            "cache_read_tokens": arr(cache_read_tokens),
+            "cache_write_tokens": arr(cache_write_tokens),
+            "reasoning_tokens": arr(reasoning_tokens),
+        }
+        if any(len(v) != n for v in cols.values()):
+            raise PricingError("price_tokens: timestamps and token arrays differ in length")
+        if any((v < 0).any() for v in cols.values()):
+            raise PricingError("price_tokens: token counts must be >= 0")
+        try:
+            resolved = self._resolve(provider, model)
+            cost, valid, _ = self._price_group(resolved, _utc(ts), cols, service_tier)
+        except R.Unpriceable as exc:
+            hint = f" (did you mean {', '.join(exc.suggestions)}?)" if exc.suggestions else ""
+            raise PricingError(f"cannot price {provider}/{model}: {exc.reason}{hint}") from None
+        if not valid.all():
+            raise PricingError(f"cannot price {provider}/{model}: cache tokens exceed input tokens")
+        return cost
+
+
+def _price_from(model: gp.ModelInfo, rep: pd.Timestamp) -> date | None:
+    if not isinstance(model.prices, list):
+        return None
+    for cp in reversed(model.prices):
+        c = cp.constraint
+        if c is None or c.active(rep.to_pydatetime()):
+            return c.start_date if isinstance(c, gp.StartDateConstraint) else None
+    return None
