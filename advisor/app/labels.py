@@ -21,7 +21,7 @@ from advisor.units import format_usd
 DISPLAY_MAX = 80
 """Labels longer than this are cut (with an ellipsis) for display; grouping uses the full label."""
 
-_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-!|<>~$:])")
 
 
 def _printable(label: object) -> str:

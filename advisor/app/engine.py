@@ -1,0 +1,273 @@
+"""``AdvisorBackend``: the dashboard's calls into ingest, pricing, the simulator and the recommender.
+
+Everything here is translation: a trace becomes ``LoadedData`` (data-quality account, current
+spend, the simulator's numeric input), the sidebar's ``WhatIfControls`` become a ``Scenario``, and
+a ``ScenarioResult`` becomes a ``WhatIfView``. The numbers themselves come from
+``advisor.pricing``, ``advisor.current``, ``advisor.sim`` and ``advisor.recommend``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.resources
+import os
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from advisor.app.backend import RecommendationView, Unavailable
+from advisor.app.views import (
+    ChoiceSheet,
+    CurrentView,
+    LoadedData,
+    QualityView,
+    TaskInfo,
+    WhatIfControls,
+    WhatIfView,
+)
+from advisor.current import CurrentSpend, SpendRow, current_spend
+from advisor.errors import AdvisorError, InputError
+from advisor.ingest.options import ReadOptions
+from advisor.pricing import PriceBook, PricedTrace
+from advisor.pricing.money import group_sum_pico
+from advisor.sim import SimInput
+from advisor.tasks import segment
+from advisor.trace import Trace
+from advisor.units import usd_from_pico
+
+SAMPLE_RESOURCE = "sample_trace.jsonl.gz"
+UPLOAD_SUFFIXES = (
+    ".jsonl.gz",
+    ".ndjson.gz",
+    ".json.gz",
+    ".csv.gz",
+    ".jsonl",
+    ".ndjson",
+    ".json",
+    ".csv",
+    ".gz",
+)
+REJECT_LOCATIONS = 20
+LATENCY_POINTS = 1500
+"""Latencies kept per (task, backend) for drawing a CDF (evenly spaced order statistics)."""
+
+
+def _bucket_for(span_s: float) -> tuple[str, float]:
+    if span_s <= 6 * 3600:
+        return "15min", 900.0
+    if span_s <= 4 * 86400:
+        return "1h", 3600.0
+    return "1D", 86400.0
+
+
+def spend_over_time(df: pd.DataFrame, bucket: str) -> pd.DataFrame:
+    """Requests and exact cost per (time bucket, task, provider/model) of a priced trace.
+
+    ``cost_usd_plot`` is a chart coordinate derived from the exact pico-dollar bucket sums.
+    """
+    if df.empty:
+        return pd.DataFrame(columns=["bucket", "task", "model", "requests", "cost_usd_plot"])
+    keys = [
+        df["ts_start"].dt.floor(bucket).rename("bucket"),
+        df["task"].astype(str).rename("task"),
+        (df["provider"].astype(str) + "/" + df["model"].astype(str)).rename("model"),
+    ]
+    cost = group_sum_pico(df["cost_pusd"], keys)
+    counts = df.groupby(keys, sort=True, observed=True).size()
+    out = counts.rename("requests").reset_index()
+    out["cost_usd_plot"] = [float(usd_from_pico(cost[k])) for k in counts.index]
+    return out
+
+
+def _quality(trace: Trace, priced: PricedTrace, label: str) -> QualityView:
+    q = trace.quality
+    buckets = priced.unpriced
+    unpriced = pd.DataFrame(
+        [
+            {
+                "provider": b.provider,
+                "model": b.model,
+                "reason": b.reason,
+                "requests": b.requests,
+                "input_tokens": b.input_tokens,
+                "output_tokens": b.output_tokens,
+                "did you mean": ", ".join(b.suggestions),
+            }
+            for b in buckets
+        ],
+        columns=["provider", "model", "reason", "requests", "input_tokens", "output_tokens", "did you mean"],
+    )
+    locations = tuple(
+        f"{Path(s.file).name}:{s.line} {s.code}" + (f" {s.field}" if s.field else "")
+        for s in q.reject_samples[:REJECT_LOCATIONS]
+    )
+    assumptions = list(q.assumptions)
+    if q.reordered:
+        assumptions.append(f"{q.reordered:,} records arrived out of time order and were sorted")
+    if q.duplicates_dropped:
+        assumptions.append(f"{q.duplicates_dropped:,} duplicate records dropped")
+    return QualityView(
+        lines_read=q.lines_read,
+        accepted=q.accepted,
+        rejected=q.rejected,
+        blank=q.blank,
+        rejects_by_code=dict(q.rejects_by_code),
+        reject_locations=locations,
+        warnings_by_code=dict(q.warnings_by_code),
+        unpriced=unpriced,
+        formats={Path(k).name if k != label else k: v for k, v in q.formats.items()},
+        assumptions=tuple(assumptions),
+        price_label=priced.price_data.label(),
+    )
+
+
+def _current(spend: CurrentSpend, priced_df: pd.DataFrame) -> CurrentView:
+    rows = spend.rows
+    table = pd.DataFrame(
+        [
+            {
+                "task": r.task,
+                "model": f"{r.provider}/{r.model}",
+                "requests": r.requests,
+                "unpriced": r.unpriced_requests,
+                "input tokens": r.input_tokens,
+                "output tokens": r.output_tokens,
+                "cost": r.cost_usd,
+                "cost per 1M requests": r.cost_per_million_requests_usd,
+                "p50 latency (ms)": r.latency_p50_ms,
+                "p95 latency (ms)": r.latency_p95_ms,
+                "req/s mean": round(r.rps_mean, 3),
+                "req/s peak (1 min)": round(r.rps_peak, 3),
+            }
+            for r in rows
+        ]
+    )
+    start, end = spend.window_start, spend.window_end
+    span_s = float((end - start).total_seconds()) if start is not None and end is not None else 0.0
+    bucket, _ = _bucket_for(span_s)
+    return CurrentView(
+        by_task_model=table,
+        over_time=spend_over_time(priced_df, bucket),
+        total_cost=spend.total_cost_usd,
+        total_requests=spend.total_requests,
+        span_s=max(span_s, 60.0),
+        bucket=bucket,
+    )
+
+
+def _tasks(spend: CurrentSpend) -> tuple[TaskInfo, ...]:
+    by_task: dict[str, list[SpendRow]] = {}
+    for r in spend.rows:
+        by_task.setdefault(r.task, []).append(r)
+    out = []
+    for task, rows in by_task.items():
+        main = max(rows, key=lambda r: r.requests)
+        out.append(
+            TaskInfo(
+                name=task,
+                requests=sum(r.requests for r in rows),
+                current_model=f"{main.provider}/{main.model}",
+                logged_p95_ms=main.latency_p95_ms,
+            )
+        )
+    return tuple(sorted(out, key=lambda t: (-t.requests, t.name)))
+
+
+def analyse_trace(trace: Trace, key: str, label: str) -> LoadedData:
+    """Segment, price and aggregate a trace once; the result is all the what-if ever reuses."""
+    if len(trace) == 0:
+        raise InputError(label, "no records")
+    df = segment(trace.df)
+    priced = PriceBook().price(df)
+    spend = current_spend(priced)
+    sim_input = SimInput.from_trace(priced.df)
+    cost = priced.df["cost_pusd"].loc[sim_input.ids].fillna(-1).to_numpy(dtype=np.int64)
+    sim_input = sim_input.with_api_cost(cost)
+    return LoadedData(
+        key=key,
+        label=label,
+        quality=_quality(trace, priced, label),
+        current=_current(spend, priced.df),
+        tasks=_tasks(spend),
+        sim_input=sim_input,
+    )
+
+
+def _load(paths: Sequence[Path], options: ReadOptions) -> Trace:
+    try:
+        from advisor.ingest import load_trace  # type: ignore[attr-defined]
+    except ImportError as exc:
+        raise Unavailable("the ingest stage (advisor.ingest.load_trace) is not installed") from exc
+    return load_trace(list(paths), options)
+
+
+def _safe_suffix(filename: str) -> str:
+    lower = filename.lower()
+    return next((s for s in UPLOAD_SUFFIXES if lower.endswith(s)), ".jsonl")
+
+
+class AdvisorBackend:
+    """The real backend: advisor's own functions, nothing else."""
+
+    name = "advisor"
+
+    def __init__(self) -> None:
+        self._choices: ChoiceSheet | None = None
+
+    def choices(self) -> ChoiceSheet:
+        try:
+            from advisor.profiles import list_profiles
+            from advisor.sheets import load_gpu_prices  # type: ignore[import-not-found]
+        except ImportError as exc:
+            raise Unavailable(
+                "engine profiles and the GPU sheet (advisor.profiles) are not installed"
+            ) from exc
+        from advisor.app.scenario import choice_sheet
+        from advisor.sheets import load_api_latency  # type: ignore[import-not-found]
+
+        if self._choices is None:
+            apis = tuple(sorted(f"{m.provider}/{m.id}" for m in load_api_latency().models))
+            self._choices = choice_sheet(list_profiles(), load_gpu_prices(), apis)
+        return self._choices
+
+    def load_sample(self) -> LoadedData:
+        resource = importlib.resources.files("advisor") / "data" / SAMPLE_RESOURCE
+        with importlib.resources.as_file(resource) as path:
+            if not path.is_file():
+                raise Unavailable("the bundled sample trace is not installed")
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+            trace = _load([path], ReadOptions())
+        return analyse_trace(trace, f"sample:{digest}", "bundled sample")
+
+    def load_upload(self, filename: str, payload: bytes) -> LoadedData:
+        digest = hashlib.sha256(payload).hexdigest()
+        shown = Path(filename).name or "upload"
+        folder = tempfile.mkdtemp(prefix="advisor-upload-")  # 0700: private to this user
+        path = Path(folder) / f"upload{_safe_suffix(shown)}"
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(payload)
+            try:
+                trace = _load([path], ReadOptions())
+            except AdvisorError as exc:
+                # Name the file the user uploaded, not our temporary copy.
+                raise AdvisorError(str(exc).replace(str(path), shown)) from None
+        finally:
+            path.unlink(missing_ok=True)
+            os.rmdir(folder)
+        return analyse_trace(trace, f"upload:{digest}", shown)
+
+    def whatif(self, data: LoadedData, controls: WhatIfControls) -> WhatIfView:
+        from advisor.app.scenario import run_whatif
+
+        return run_whatif(data, controls, self.choices())
+
+    def recommendation(self, data: LoadedData, controls: WhatIfControls) -> RecommendationView:
+        raise Unavailable("the recommender (advisor.recommend) is not installed yet")
+
+
+__all__ = ["AdvisorBackend", "analyse_trace", "spend_over_time"]
