@@ -12,3 +12,9 @@ allowlist (prompt, response, header and key fields are never copied) and returns
 LLM call the object holds (an OTLP export line holds many spans). Values are not validated there:
 the shared canonical validator does that for every reader alike.
 """
+
+from advisor.ingest.errors import RecordError
+from advisor.ingest.options import ReadOptions
+from advisor.ingest.reader import load_trace
+
+__all__ = ["ReadOptions", "RecordError", "load_trace"]

@@ -1,0 +1,719 @@
+"""``load_trace``: many log files -> one validated, UTC, time-sorted canonical ``Trace``.
+
+Per file: open safely (``sources``), split lines in bounded chunks (``lines``), sniff the format
+from the first records, then read with the matching reader:
+
+- ``canonical`` JSONL: DuckDB validates and extracts whole batches (``fastpath``); only lines it
+  is unsure about are parsed in Python for their exact reject code.
+- ``csv``: CSV, or JSONL with a column mapping (``tabular``).
+- provider formats: adapters from ``advisor.ingest.formats``, per record in Python.
+
+Every reader ends in the canonical validator (``validate``). Accounting: ``lines_read`` counts
+physical lines for JSONL (blank lines separately), *records* for CSV (a quoted multi-line record
+counts once; the header is ``header_lines``) and *records* for adapter formats whose line holds
+many calls (an OTLP export line with 5 LLM spans counts 5). Always
+``lines_read == accepted + rejected + blank + header_lines``.
+
+Normalisations (stated in ``DataQuality``): times to UTC; rows sorted by ``ts_start`` (stable;
+``reordered`` counts records earlier than a record before them in their file); duplicates of one
+``request_id``: the first in input order is kept, later *identical* copies are dropped
+(``duplicates_dropped``, still counted as accepted lines) and later *conflicting* ones are
+rejected as ``DUPLICATE_CONFLICT``.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterator, Sequence
+from datetime import UTC, datetime, timedelta, tzinfo
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from advisor.errors import InputError
+from advisor.ingest import formats, sources
+from advisor.ingest.errors import (
+    DUPLICATE_CONFLICT,
+    END_BEFORE_START,
+    FIELD_COUNT,
+    IMPLAUSIBLE_LATENCY,
+    INVALID_ENCODING,
+    LINE_TOO_LONG,
+    NO_LLM_RECORDS,
+    PARTS_EXCEED_TOTAL,
+    TIMESTAMP_OUTSIDE_2020_NOW,
+    UNKNOWN_SCHEMA,
+    UNTERMINATED_QUOTE,
+    ZERO_OUTPUT_OK,
+    RecordError,
+)
+from advisor.ingest.fastpath import run_batch
+from advisor.ingest.jsonparse import parse_object
+from advisor.ingest.lines import LineBatch, iter_line_batches
+from advisor.ingest.options import ReadOptions
+from advisor.ingest.tabular import (
+    Mapping,
+    NumericTimeWithoutUnit,
+    bind_header,
+    convert_cell,
+    dotted,
+    resolve_mapping,
+)
+from advisor.ingest.validate import NaiveTimestamp, normalise_tags, parse_zone, project, validate
+from advisor.trace import CANONICAL_FIELDS, DataQuality, RejectSample, Trace
+
+MAX_REJECT_SAMPLES = 20
+SNIFF_BYTES = 64 * 1024
+SNIFF_RECORDS = 20
+STR_FIELDS = (
+    "request_id",
+    "provider",
+    "model",
+    "status",
+    "service_tier",
+    "finish_reason",
+    "error_type",
+    "task",
+    "feature",
+    "user_id",
+    "tenant",
+    "tags",
+    "output_type",
+    "prompt_fingerprint",
+    "source",
+)
+INT_FIELDS = ("input_tokens", "output_tokens", "cache_read_tokens", "cache_write_tokens", "reasoning_tokens")
+FLOAT_FIELDS = ("latency_ms", "ttft_ms", "cost_usd_reported")
+OUTPUT_COLUMNS = (*CANONICAL_FIELDS, "task_source", "src_file", "src_line")
+LATENCY_LIMIT_MS = 3_600_000.0
+_NAIVE_MSG = (
+    "timestamp without a UTC offset; pass --assume-tz (ReadOptions.assume_tz), e.g. UTC or Europe/Paris"
+)
+_UNIT_MSG = "numeric timestamps need --time-unit (ReadOptions.time_unit: s, ms, us or ns)"
+
+
+class _Acc:
+    """Collects rows and the data-quality account across files."""
+
+    def __init__(self, options: ReadOptions) -> None:
+        self.options = options
+        self.q = DataQuality()
+        self.frames: list[pd.DataFrame] = []
+        self.rows: list[dict[str, Any]] = []
+
+    def reject(self, path: str, line: int, err: RecordError, offset: int | None = None) -> None:
+        if self.options.strict:
+            raise InputError(path, err.detail or "invalid record", line=line, code=err.code, field=err.field)
+        self.q.rejected += 1
+        self.q.rejects_by_code[err.code] = self.q.rejects_by_code.get(err.code, 0) + 1
+        if len(self.q.reject_samples) < MAX_REJECT_SAMPLES:
+            self.q.reject_samples.append(
+                RejectSample(file=path, line=line, code=err.code, field=err.field, byte_offset=offset)
+            )
+
+    def accept_row(self, row: dict[str, Any], path: str, line: int) -> None:
+        row["src_file"] = path
+        row["src_line"] = line
+        self.rows.append(row)
+        self.q.accepted += 1
+
+    def flush_rows(self) -> None:
+        if self.rows:
+            df = pd.DataFrame(self.rows, columns=[*CANONICAL_FIELDS, "src_file", "src_line"])
+            self.frames.append(df)
+            self.rows = []
+
+
+# --------------------------------------------------------------------------- sniffing
+
+
+def _sniff(path: Path, options: ReadOptions) -> tuple[str, str]:
+    """(reader, shape) for one file from its first bytes and records."""
+    head = sources.read_head(
+        path,
+        SNIFF_BYTES,
+        max_decompressed_bytes=options.max_decompressed_bytes,
+        max_compression_ratio=options.max_compression_ratio,
+    )
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise InputError(path, "UTF-16 text; convert to UTF-8")
+    if head.startswith(b"\xef\xbb\xbf"):
+        head = head[3:]
+    cut = head.rfind(b"\n") if len(head) == SNIFF_BYTES else len(head)
+    probe = head[: cut if cut > 0 else len(head)]
+    try:
+        text = probe.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.start >= 1024:  # only the first KB decides; later bad lines are rejected one by one
+            text = probe.decode("utf-8", errors="replace")
+        elif b"\x00" in probe:
+            raise InputError(path, "binary data, not a text log (expected JSON Lines or CSV)") from None
+        else:
+            raise InputError(path, "not UTF-8 text in the first KB; convert the file to UTF-8") from None
+    stripped = text.lstrip()
+    if not stripped:
+        raise InputError(path, "no records (empty file)")
+    if "\x00" in text:
+        raise InputError(path, "binary data, not a text log (expected JSON Lines or CSV)")
+    if stripped[0] == "[":
+        raise InputError(path, "a JSON array, not JSON Lines; write one JSON object per line")
+    if stripped[0] == "{":
+        if options.format == "csv":
+            return "csv", "jsonl-mapped"
+        return _sniff_json(path, text, options)
+    if options.format not in ("auto", "csv"):
+        raise InputError(path, f"looks like CSV/text, but --format {options.format} expects JSON Lines")
+    return "csv", "csv"
+
+
+def _sniff_json(path: Path, text: str, options: ReadOptions) -> tuple[str, str]:
+    objs: list[dict[str, Any]] = []
+    for raw_line in text.splitlines()[:200]:
+        if not raw_line.strip():
+            continue
+        obj = parse_object(raw_line.encode("utf-8"), raw_line)
+        if isinstance(obj, dict):
+            objs.append(obj)
+        if len(objs) >= SNIFF_RECORDS:
+            break
+    if options.format == "canonical":
+        return "canonical", "canonical"
+    if options.format not in ("auto", "canonical"):
+        module = formats.load(options.format)
+        if module is None:
+            raise InputError(path, f"the {options.format} reader is not installed")
+        shape = next((s for s in (module.detect(o) for o in objs) if s), None)
+        return options.format, shape or "unrecognised"
+    if not objs:
+        raise InputError(path, "JSON Lines without a single parseable object in the first records")
+    for obj in objs:
+        if "ts_start" in obj and "input_tokens" in obj and "model" in obj:
+            return "canonical", "canonical"
+        found = formats.detect(obj)
+        if found:
+            return found[0].NAME, found[1]
+    candidates = ["canonical", *(m.NAME for m in formats.available()), "csv (with --map)"]
+    raise InputError(
+        path,
+        "unrecognised JSON Lines shape in the first records; readers tried: " + ", ".join(candidates),
+    )
+
+
+# --------------------------------------------------------------------------- line plumbing
+
+
+def _batches(path: Path, options: ReadOptions, chunk: int) -> Iterator[LineBatch]:
+    chunks = sources.iter_chunks(
+        path,
+        chunk=chunk,
+        max_decompressed_bytes=options.max_decompressed_bytes,
+        max_compression_ratio=options.max_compression_ratio,
+    )
+    return iter_line_batches(chunks, options.max_line_bytes)
+
+
+def _long_lines(acc: _Acc, path: str, batch: LineBatch) -> None:
+    for ll in batch.long_lines:
+        acc.q.lines_read += 1
+        acc.reject(
+            path,
+            ll.line,
+            RecordError(LINE_TOO_LONG, None, f"line of {ll.length} bytes exceeds the limit"),
+            ll.byte_offset,
+        )
+
+
+def _decoded_lines(batch: LineBatch) -> Iterator[tuple[int, int, bytes, str | None]]:
+    """(line number, stream offset, raw bytes without EOL, text or None if not UTF-8)."""
+    starts = batch.starts.tolist()
+    for k in range(batch.n):
+        raw = batch.buf[starts[k] : starts[k + 1]].rstrip(b"\r\n")
+        try:
+            text: str | None = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            text = None
+        yield batch.first_line + k, batch.first_offset + starts[k], raw, text
+
+
+def _with_line(path: str, line: int | None, exc: InputError) -> InputError:
+    if "truncated gzip" in str(exc):
+        where = f" after line {line}" if line else ""
+        return InputError(path, f"truncated gzip stream: the file ends early{where}; it is incomplete")
+    return exc
+
+
+# --------------------------------------------------------------------------- canonical
+
+
+def _python_record(
+    acc: _Acc, path: str, line: int, offset: int, raw: bytes, text: str | None, zone: tzinfo | None
+) -> None:
+    if text is None:
+        acc.reject(path, line, RecordError(INVALID_ENCODING, None, "not valid UTF-8"), offset)
+        return
+    obj = parse_object(raw, text)
+    if isinstance(obj, RecordError):
+        acc.reject(path, line, obj, offset)
+        return
+    _finish_record(acc, path, line, offset, project(obj), zone)
+
+
+def _finish_record(
+    acc: _Acc, path: str, line: int, offset: int, rec: dict[str, Any], zone: tzinfo | None
+) -> None:
+    try:
+        out = validate(rec, zone)
+    except NaiveTimestamp:
+        raise InputError(path, _NAIVE_MSG, line=line, code="NAIVE_TIMESTAMP", field="ts_start") from None
+    if isinstance(out, RecordError):
+        acc.reject(path, line, out, offset)
+    else:
+        acc.accept_row(out, path, line)
+
+
+def _read_canonical(acc: _Acc, path: Path, zone: tzinfo | None, chunk: int) -> None:
+    name = str(path)
+    con = duckdb.connect(config={"threads": 2})
+    con.execute("SET TimeZone = 'UTC'")
+    last_line = 0
+    try:
+        for batch in _batches(path, acc.options, chunk):
+            _long_lines(acc, name, batch)
+            if batch.n == 0:
+                continue
+            acc.q.lines_read += batch.n
+            last_line = batch.first_line + batch.n - 1
+            body = batch.buf[int(batch.starts[0]) : int(batch.starts[-1])]
+            try:
+                body.decode("utf-8")
+                utf8_ok = True
+            except UnicodeDecodeError:
+                utf8_ok = False
+            if not utf8_ok:
+                # Rare: handle this batch line by line in Python (exact codes, same validator).
+                for line, off, raw, text in _decoded_lines(batch):
+                    if not raw.strip():
+                        acc.q.blank += 1
+                    else:
+                        _python_record(acc, name, line, off, raw, text, zone)
+                continue
+            res = run_batch(con, batch)
+            blank = res.column("blank").to_numpy(zero_copy_only=False)
+            ok = res.column("ok").to_numpy(zero_copy_only=False)
+            acc.q.blank += int(blank.sum())
+            slow = np.flatnonzero(~ok & ~blank)
+            starts = batch.starts
+            line_nos = batch.line_numbers()
+            if len(slow):
+                acc.flush_rows()
+                for k in slow.tolist():
+                    raw = batch.buf[int(starts[k]) : int(starts[k + 1])].rstrip(b"\r\n")
+                    _python_record(
+                        acc,
+                        name,
+                        int(line_nos[k]),
+                        batch.first_offset + int(starts[k]),
+                        raw,
+                        raw.decode(),
+                        zone,
+                    )
+                acc.flush_rows()
+            n_ok = int(ok.sum())
+            if n_ok:
+                good = res.filter(pa.array(ok))
+                df = good.drop_columns(["i", "blank", "ok"]).to_pandas()
+                tags_raw = df.pop("tags_raw")
+                has = tags_raw.notna().to_numpy()
+                tags = pd.Series(None, index=df.index, dtype=object)
+                if has.any():
+                    # tag maps repeat heavily: normalise each distinct text once
+                    distinct = {t: normalise_tags(json.loads(t)) for t in pd.unique(tags_raw[has])}
+                    tags[has] = tags_raw[has].map(distinct)
+                df["tags"] = tags
+                df["src_file"] = name
+                df["src_line"] = line_nos[ok]
+                acc.frames.append(df)
+                acc.q.accepted += n_ok
+    except InputError as exc:
+        raise _with_line(name, last_line, exc) from None
+    finally:
+        con.close()
+
+
+# --------------------------------------------------------------------------- mapped (CSV / JSONL)
+
+
+def _mapped_record(
+    acc: _Acc,
+    path: Path,
+    line: int,
+    offset: int,
+    values: dict[str, Any],
+    mapping: Mapping,
+    zone: tzinfo | None,
+    from_text: bool,
+) -> None:
+    rec: dict[str, Any] = {}
+    for fld, v in values.items():
+        try:
+            c = convert_cell(fld, v, acc.options.time_unit, from_text=from_text)
+        except NumericTimeWithoutUnit:
+            raise InputError(path, _UNIT_MSG, line=line, field=fld) from None
+        if isinstance(c, RecordError):
+            acc.reject(str(path), line, RecordError(c.code, fld, c.detail), offset)
+            return
+        if c is not None:
+            rec[fld] = c
+    for fld, const in mapping.constants.items():
+        rec[fld] = convert_cell(fld, const, acc.options.time_unit, from_text=True)
+    rec.setdefault("request_id", f"{path.name.split('.')[0]}:{line}")
+    rec.setdefault("status", "ok")
+    _finish_record(acc, str(path), line, offset, rec, zone)
+
+
+def _read_csv(acc: _Acc, path: Path, mapping: Mapping, zone: tzinfo | None, chunk: int) -> None:
+    name = str(path)
+    state = {"line": 0, "offset": 0}
+
+    def text_lines() -> Iterator[str]:
+        for batch in _batches(path, acc.options, chunk):
+            for ll in batch.long_lines:
+                acc.q.lines_read += 1
+                acc.reject(
+                    name, ll.line, RecordError(LINE_TOO_LONG, None, "line exceeds the limit"), ll.byte_offset
+                )
+            for line, off, _raw, text in _decoded_lines(batch):
+                state["line"], state["offset"] = line, off
+                if text is None:
+                    acc.q.lines_read += 1
+                    acc.reject(name, line, RecordError(INVALID_ENCODING, None, "not valid UTF-8"), off)
+                    continue
+                yield text + "\n"
+
+    lines = text_lines()
+    reader = csv.reader(lines, strict=True)
+    header: list[str] | None = None
+    bound: dict[str, int] = {}
+    try:
+        while True:
+            start_line = state["line"] + 1
+            try:
+                row = next(reader)
+            except StopIteration:
+                break
+            except csv.Error:
+                acc.q.lines_read += 1
+                acc.reject(
+                    name, start_line, RecordError(UNTERMINATED_QUOTE, None, "unterminated quoted field")
+                )
+                continue
+            line, off = state["line"], state["offset"]
+            rec_line = line if start_line > line else start_line
+            if not row or (all(not c.strip() for c in row) and len(row) <= 1):
+                acc.q.lines_read += 1
+                acc.q.blank += 1
+                continue
+            if header is None:
+                header = [c.strip() for c in row]
+                acc.q.lines_read += 1
+                acc.q.header_lines += 1
+                if len(header) == 1 and any(sep in header[0] for sep in (";", "\t", "|")):
+                    raise InputError(
+                        name,
+                        "only comma-separated CSV is read (RFC 4180); the header looks like another "
+                        "delimiter — convert the file, the dialect is never guessed",
+                        line=rec_line,
+                    )
+                bound = bind_header(name, header, mapping, line=rec_line)
+                continue
+            acc.q.lines_read += 1
+            if len(row) != len(header):
+                more = "too many" if len(row) > len(header) else "too few"
+                acc.reject(
+                    name,
+                    rec_line,
+                    RecordError(FIELD_COUNT, None, f"{more} fields ({len(row)} of {len(header)})"),
+                    off,
+                )
+                continue
+            values = {fld: row[i] for fld, i in bound.items()}
+            _mapped_record(acc, path, rec_line, off, values, mapping, zone, from_text=True)
+    except InputError as exc:
+        raise _with_line(name, state["line"], exc) from None
+    if header is None:
+        raise InputError(name, "no records (empty file)")
+
+
+def _read_jsonl_mapped(acc: _Acc, path: Path, mapping: Mapping, zone: tzinfo | None, chunk: int) -> None:
+    name = str(path)
+    last = 0
+    try:
+        for batch in _batches(path, acc.options, chunk):
+            _long_lines(acc, name, batch)
+            for line, off, raw, text in _decoded_lines(batch):
+                acc.q.lines_read += 1
+                last = line
+                if not raw.strip():
+                    acc.q.blank += 1
+                    continue
+                if text is None:
+                    acc.reject(name, line, RecordError(INVALID_ENCODING, None, "not valid UTF-8"), off)
+                    continue
+                obj = parse_object(raw, text)
+                if isinstance(obj, RecordError):
+                    acc.reject(name, line, obj, off)
+                    continue
+                values = {}
+                for fld in CANONICAL_FIELDS:
+                    if fld in mapping.constants:
+                        continue
+                    key = mapping.columns.get(fld, fld)
+                    v = dotted(obj, key)
+                    if v is not None:
+                        values[fld] = v
+                _mapped_record(acc, path, line, off, values, mapping, zone, from_text=False)
+    except InputError as exc:
+        raise _with_line(name, last, exc) from None
+
+
+# --------------------------------------------------------------------------- adapters
+
+
+def _read_adapter(acc: _Acc, path: Path, fmt: str, zone: tzinfo | None, chunk: int) -> set[str]:
+    name = str(path)
+    forced = formats.load(fmt) if fmt in formats.ADAPTERS else None
+    shapes: set[str] = set()
+    last = 0
+    try:
+        for batch in _batches(path, acc.options, chunk):
+            _long_lines(acc, name, batch)
+            for line, off, raw, text in _decoded_lines(batch):
+                last = line
+                if not raw.strip():
+                    acc.q.lines_read += 1
+                    acc.q.blank += 1
+                    continue
+                if text is None:
+                    acc.q.lines_read += 1
+                    acc.reject(name, line, RecordError(INVALID_ENCODING, None, "not valid UTF-8"), off)
+                    continue
+                obj = parse_object(raw, text)
+                if isinstance(obj, RecordError):
+                    acc.q.lines_read += 1
+                    acc.reject(name, line, obj, off)
+                    continue
+                found = None
+                if forced is not None:
+                    shape = forced.detect(obj)
+                    found = (forced, shape) if shape else None
+                else:
+                    found = formats.detect(obj)
+                if found is None:
+                    acc.q.lines_read += 1
+                    acc.reject(
+                        name, line, RecordError(UNKNOWN_SCHEMA, None, "no reader recognises this record"), off
+                    )
+                    continue
+                module, shape = found
+                shapes.add(f"{module.NAME}:{shape}")
+                entries = module.to_canonical(obj, shape)
+                if not entries:
+                    acc.q.lines_read += 1
+                    acc.reject(name, line, RecordError(NO_LLM_RECORDS, None, "holds no LLM call"), off)
+                    continue
+                for entry in entries:
+                    acc.q.lines_read += 1
+                    if isinstance(entry, RecordError):
+                        acc.reject(name, line, entry, off)
+                    else:
+                        _finish_record(acc, name, line, off, project(entry), zone)
+    except InputError as exc:
+        raise _with_line(name, last, exc) from None
+    return shapes
+
+
+# --------------------------------------------------------------------------- assembly
+
+
+def _empty_frame() -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series([], dtype=object) for c in [*CANONICAL_FIELDS, "src_file", "src_line"]})
+
+
+def _typed(df: pd.DataFrame) -> pd.DataFrame:
+    out = pd.DataFrame(index=df.index)
+    for c in CANONICAL_FIELDS:
+        col = df[c]
+        if c in ("ts_start", "ts_end"):
+            us = pd.to_numeric(col, errors="raise").astype("Int64")
+            out[c] = pd.to_datetime(us.astype("float64").where(us.notna()), unit="us", utc=True).astype(
+                "datetime64[us, UTC]"
+            )
+            # float64 would lose precision past 2^53 µs (year 2255); recompute exactly
+            vals = us.to_numpy(dtype="int64", na_value=np.iinfo(np.int64).min)
+            arr = vals.view("datetime64[us]")
+            out[c] = pd.Series(pd.DatetimeIndex(arr).tz_localize("UTC"), index=df.index).astype(
+                "datetime64[us, UTC]"
+            )
+        elif c in INT_FIELDS:
+            out[c] = pd.to_numeric(col).fillna(0).astype("int64")
+        elif c in FLOAT_FIELDS:
+            out[c] = pd.to_numeric(col).astype("float64")
+        elif c == "has_tools":
+            out[c] = col.astype("boolean")
+        else:
+            out[c] = col.astype(object).where(col.notna(), None)
+    out["task_source"] = None
+    out["src_file"] = df["src_file"].astype(object)
+    out["src_line"] = df["src_line"].astype("int64")
+    return out
+
+
+def _reordered(df: pd.DataFrame) -> int:
+    """Records earlier than some record before them in the same file."""
+    if len(df) < 2:
+        return 0
+    ts = df["ts_start"].astype("int64")
+    prev_max = ts.groupby(df["src_file"], sort=False).cummax().groupby(df["src_file"], sort=False).shift(1)
+    return int((ts < prev_max).sum())
+
+
+def _file_order(paths: Sequence[str | Path]) -> Any:
+    rank = {str(Path(p)): i for i, p in enumerate(paths)}
+
+    def key(col: pd.Series) -> pd.Series:
+        return col.map(rank) if col.name == "src_file" else col
+
+    return key
+
+
+def _dedupe(acc: _Acc, df: pd.DataFrame) -> pd.DataFrame:
+    dup = df.duplicated("request_id", keep="first").to_numpy()
+    if not dup.any():
+        return df
+    identical = df.duplicated(list(CANONICAL_FIELDS), keep="first").to_numpy()
+    drop = dup & identical
+    conflict = dup & ~identical
+    acc.q.duplicates_dropped += int(drop.sum())
+    for f, ln in df.loc[conflict, ["src_file", "src_line"]].itertuples(index=False):
+        acc.q.accepted -= 1
+        acc.reject(
+            f,
+            int(ln),
+            RecordError(DUPLICATE_CONFLICT, "request_id", "repeats an earlier id with other values"),
+        )
+    if drop.any() or conflict.any():
+        acc.q.assumptions.append(
+            "duplicate request_id: first kept; identical copies dropped, conflicting copies rejected"
+        )
+    return df.loc[~dup].reset_index(drop=True)
+
+
+def _warn(q: DataQuality, code: str, n: int) -> None:
+    if n:
+        q.warnings_by_code[code] = q.warnings_by_code.get(code, 0) + int(n)
+
+
+def _plausibility(q: DataQuality, df: pd.DataFrame) -> None:
+    _warn(q, IMPLAUSIBLE_LATENCY, (df["latency_ms"] > LATENCY_LIMIT_MS).sum())
+    _warn(q, ZERO_OUTPUT_OK, ((df["status"] == "ok") & (df["output_tokens"] == 0)).sum())
+    parts = (df["cache_read_tokens"] + df["cache_write_tokens"] > df["input_tokens"]) | (
+        df["reasoning_tokens"] > df["output_tokens"]
+    )
+    _warn(q, PARTS_EXCEED_TOTAL, parts.sum())
+    _warn(q, END_BEFORE_START, (df["ts_end"] < df["ts_start"]).sum())
+    lo = pd.Timestamp("2020-01-01", tz="UTC")
+    hi = pd.Timestamp(datetime.now(UTC) + timedelta(days=1))
+    _warn(q, TIMESTAMP_OUTSIDE_2020_NOW, ((df["ts_start"] < lo) | (df["ts_start"] > hi)).sum())
+
+
+def _tasks(df: pd.DataFrame, task_tag: str | None) -> None:
+    has_task = df["task"].notna()
+    df.loc[has_task, "task_source"] = "field"
+    if task_tag:
+        need = ~has_task & df["tags"].notna()
+        if need.any():
+            from_tag = [json.loads(t).get(task_tag) for t in df.loc[need, "tags"]]
+            df.loc[need, "task"] = from_tag
+            got = need & df["task"].notna()
+            df.loc[got, "task_source"] = "tag"
+
+
+def load_trace(paths: Sequence[str | Path], options: ReadOptions, *, chunk_bytes: int | None = None) -> Trace:
+    """Read log files into one canonical trace; bad records are counted, file problems raise.
+
+    Raises ``InputError`` (exit 2) for file-level problems, for the first bad record under
+    ``options.strict``, and when no valid record remains.
+    """
+    if not paths:
+        raise InputError("-", "no input files given")
+    chunk = chunk_bytes or sources.DEFAULT_CHUNK
+    acc = _Acc(options)
+    mapping: Mapping | None = None
+    zone_name = options.assume_tz
+    if options.format == "csv" or options.preset or options.column_map or options.constants:
+        mapping = resolve_mapping(options)
+        zone_name = mapping.assume_tz
+        acc.q.assumptions.extend(mapping.assumptions)
+    zone = parse_zone(zone_name) if zone_name else None
+    if options.assume_tz:
+        acc.q.assumptions.append(f"timestamps without offset read in {options.assume_tz}")
+    for p in paths:
+        path = Path(p)
+        sources.check_regular_file(path)
+        fmt, shape = _sniff(path, options)
+        lines_before = acc.q.lines_read
+        blank_before = acc.q.blank + acc.q.header_lines
+        if fmt == "canonical":
+            _read_canonical(acc, path, zone, chunk)
+            acc.q.formats[str(path)] = "canonical"
+        elif fmt == "csv":
+            m = mapping or resolve_mapping(options)
+            if shape == "csv":
+                _read_csv(acc, path, m, zone, chunk)
+            else:
+                _read_jsonl_mapped(acc, path, m, zone, chunk)
+            acc.q.formats[str(path)] = f"csv:{shape}" + (f":{options.preset}" if options.preset else "")
+        else:
+            shapes = _read_adapter(acc, path, fmt, zone, chunk)
+            acc.q.formats[str(path)] = ",".join(sorted(shapes)) or f"{fmt}:{shape}"
+        acc.flush_rows()
+        read = acc.q.lines_read - lines_before
+        if read == 0 or read == acc.q.blank + acc.q.header_lines - blank_before:
+            raise InputError(path, "no records (empty file or header only)")
+    df = _typed(_concat(acc.frames))
+    # Input order (file, line) first: fast and slow paths deliver a batch's rows separately.
+    df = df.sort_values(["src_file", "src_line"], kind="stable", key=_file_order(paths)).reset_index(
+        drop=True
+    )
+    acc.q.reordered = _reordered(df)
+    df = _dedupe(acc, df)
+    if df.empty:
+        raise InputError(
+            ", ".join(str(p) for p in paths),
+            f"no valid records ({acc.q.rejected} rejected: "
+            + ", ".join(f"{k} {v}" for k, v in sorted(acc.q.rejects_by_code.items()))
+            + ")",
+        )
+    df = df.sort_values("ts_start", kind="stable").reset_index(drop=True)
+    if acc.q.reordered:
+        acc.q.assumptions.append(f"{acc.q.reordered} out-of-order records sorted by ts_start")
+    _tasks(df, options.task_tag)
+    _plausibility(acc.q, df)
+    acc.q.window_start = df["ts_start"].iloc[0].to_pydatetime()
+    acc.q.window_end = df["ts_start"].iloc[-1].to_pydatetime()
+    acc.q.check()
+    return Trace(df=df[list(OUTPUT_COLUMNS)], quality=acc.q)
+
+
+def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    frames = [f for f in frames if len(f)]
+    if not frames:
+        return _empty_frame()
+    if len(frames) == 1:
+        return frames[0]
+    return pd.concat(frames, ignore_index=True)
