@@ -27,6 +27,8 @@ class SpendRow:
     """Spend and load of one task on one model."""
 
     task: str
+    task_source: str
+    """Where the task label came from (``field``, ``tag``, ``heuristic``; joined with ``+`` if mixed)."""
     provider: str
     model: str
     requests: int
@@ -96,6 +98,15 @@ def current_spend(priced: PricedTrace) -> CurrentSpend:
     lat = grouped["latency_ms"].quantile([0.5, 0.95]).unstack() if n else None
     costs = group_sum_pico(cost, keys)
     per_minute = frame.assign(minute=minute).groupby([*keys, "minute"], observed=True).size()
+    if "task_source" in df.columns:
+        src = pd.Series(df["task_source"].astype(str).to_numpy(), index=df.index)
+        by_src = src.groupby([*keys, src], observed=True).size()
+        task_sources = {
+            k: "+".join(sorted(str(x[3]) for x in grp.index))
+            for k, grp in by_src.groupby(level=[0, 1, 2], observed=True)
+        }
+    else:
+        task_sources = {}
     peak = per_minute.groupby(level=[0, 1, 2], observed=True).max() if n else per_minute
 
     rows: list[SpendRow] = []
@@ -112,6 +123,7 @@ def current_spend(priced: PricedTrace) -> CurrentSpend:
         rows.append(
             SpendRow(
                 task=key[0],
+                task_source=task_sources.get(key, "unknown"),
                 provider=key[1],
                 model=key[2],
                 requests=requests,

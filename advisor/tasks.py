@@ -35,7 +35,9 @@ words, the length of one short sentence); a generated paragraph does not. Below 
 stops distinguishing prose from labels, above it open-ended text dominates."""
 
 TOOL_FINISH_REASONS: Final = frozenset({"tool_calls", "tool_use", "function_call"})
-DEFAULT_TAG_KEY: Final = "task"
+DEFAULT_TAG_KEYS: Final = ("task", "tag.0")
+"""Without ``--task-tag``: a ``task`` tag, else the first tag of a tag list (readers store a
+list, such as LiteLLM's ``request_tags``, under indexed keys ``tag.0``, ``tag.1``, ...)."""
 
 
 def _str_col(df: pd.DataFrame, name: str) -> pd.Series:
@@ -53,7 +55,9 @@ def _tag_value(raw: str, key: str | None) -> str | None:
         return None
     value: object = None
     if isinstance(tags, dict):
-        value = tags.get(key or DEFAULT_TAG_KEY)
+        for k in (key,) if key else DEFAULT_TAG_KEYS:
+            if (value := tags.get(k)) is not None:
+                break
     elif isinstance(tags, list) and tags and key is None:
         value = tags[0]  # LiteLLM request_tags: the first tag names the task by convention
     if isinstance(value, str) and value.strip():

@@ -29,10 +29,15 @@ def test_field_then_feature_then_tag_then_heuristic() -> None:
 
 def test_task_tag_option_picks_key_and_litellm_list_uses_first_tag() -> None:
     df = _df(
-        tags=[json.dumps({"team": "a", "route": "faq"}), json.dumps(["email-draft", "prod"]), "not json"]
+        tags=[
+            json.dumps({"team": "a", "route": "faq"}),
+            json.dumps(["email-draft", "prod"]),
+            "not json",
+            json.dumps({"tag.0": "rag", "tag.1": "x"}),
+        ]
     )
     default = segment(df)
-    assert default["task"].tolist() == ["open-ended", "email-draft", "open-ended"]
+    assert default["task"].tolist() == ["open-ended", "email-draft", "open-ended", "rag"]
     picked = segment(df, task_tag="route")
     assert picked["task"].tolist()[0] == "faq"
     assert picked["task_source"].tolist()[0] == "tag"

@@ -15,13 +15,6 @@ import typer
 
 from advisor.errors import EXIT_INPUT, EXIT_INTERNAL, AdvisorError
 
-# Typer >= 0.25 vendors its own copy of click: its usage errors and exits are not click's classes.
-_CLICK_ERRORS: tuple[type[Exception], ...] = tuple(
-    {click.ClickException, getattr(getattr(typer, "_click", None), "ClickException", click.ClickException)}
-)
-_EXITS: tuple[type[Exception], ...] = (click.exceptions.Exit, typer.Exit)
-_ABORTS: tuple[type[BaseException], ...] = (click.exceptions.Abort, typer.Abort)
-
 app = typer.Typer(
     name="advisor",
     help="Replay your LLM traffic: what to move from frontier APIs to distilled models, and what it saves.",
@@ -34,12 +27,14 @@ app = typer.Typer(
 @app.callback()
 def _root() -> None:
     """Replay your LLM traffic: what to move from frontier APIs to distilled models, and what it saves."""
-    # An explicit root keeps ``advisor <command>`` a group even while only one command is registered.
+    # A callback keeps typer in group mode, so `advisor analyze` stays a sub-command even while it
+    # is the only one registered.
 
 
 def _register() -> None:
     # Each sub-command module adds its commands to ``app``; import order is the help order.
-    from advisor.cli import dashboard  # noqa: F401
+    import advisor.cli.analyze  # noqa: F401
+    import advisor.cli.dashboard  # noqa: F401
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -51,13 +46,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except AdvisorError as exc:
         sys.stderr.write(f"advisor: {exc.one_line()}\n")
         return exc.exit_code
-    except _EXITS as exc:
+    except (click.exceptions.Exit, typer.Exit) as exc:
         return int(exc.exit_code)
-    except _ABORTS:
+    except (click.exceptions.Abort, typer.Abort):
         sys.stderr.write("advisor: aborted\n")
         return EXIT_INTERNAL
-    except _CLICK_ERRORS as exc:
-        sys.stderr.write(f"advisor: {exc.format_message()}\n")
+    except (click.ClickException, typer.exceptions.TyperException) as exc:
+        # typer >= 0.29 vendors click: its usage errors are not click.ClickException subclasses.
+        message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
+        sys.stderr.write(f"advisor: {' '.join(message.split())}\n")
         return EXIT_INPUT
     except KeyboardInterrupt:
         sys.stderr.write("advisor: interrupted\n")

@@ -40,7 +40,7 @@ class PriceData:
     those in force on that date."""
 
     def label(self) -> str:
-        return f"{self.package} {self.version} (prices as of {self.as_of.isoformat()})"
+        return f"{self.package} {self.version} (dated prices through {self.as_of.isoformat()})"
 
 
 @cache

@@ -1,0 +1,119 @@
+"""``analyze``: logs → canonical trace → tasks → prices → current spend, as one plain function.
+
+The CLI, the reports and the dashboard all render an ``Analysis``; none of them computes figures
+of its own. Thresholds are evaluated here so every front end agrees on when a result is too
+incomplete to trust (exit 3 in the CLI).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+from advisor.current import CurrentSpend, current_spend
+from advisor.errors import InputError
+from advisor.ingest.options import ReadOptions
+from advisor.pricing import PriceBook, PricedTrace
+from advisor.tasks import segment
+from advisor.trace import DataQuality, Trace
+
+SAMPLE_NAME = "sample_trace.jsonl.gz"
+DEFAULT_MAX_REJECT_RATE = 0.01
+DEFAULT_MAX_UNPRICED = 0.05
+
+
+@dataclass
+class Analysis:
+    """Everything ``advisor analyze`` reports."""
+
+    inputs: list[str]
+    quality: DataQuality
+    priced: PricedTrace
+    current: CurrentSpend
+    max_reject_rate: float
+    max_unpriced: float
+    breaches: list[str] = field(default_factory=list)
+    """Human sentences for each threshold passed (empty when the result can be trusted)."""
+
+    @property
+    def reject_rate(self) -> float:
+        records = self.quality.accepted + self.quality.rejected
+        return self.quality.rejected / records if records else 0.0
+
+    @property
+    def unpriced_share(self) -> float:
+        return self.priced.unpriced_share
+
+
+def _load(paths: Sequence[Path], options: ReadOptions) -> Trace:
+    from advisor.ingest.reader import load_trace  # the ingest stage; imported late for startup speed
+
+    return load_trace(list(paths), options)
+
+
+def analyze_trace(
+    trace: Trace,
+    *,
+    inputs: Sequence[str] = (),
+    task_tag: str | None = None,
+    max_reject_rate: float = DEFAULT_MAX_REJECT_RATE,
+    max_unpriced: float = DEFAULT_MAX_UNPRICED,
+    book: PriceBook | None = None,
+) -> Analysis:
+    """Segment, price and aggregate an already-read trace."""
+    if len(trace.df) == 0:
+        raise InputError(inputs[0] if inputs else "<input>", "no records accepted; nothing to analyse")
+    priced = (book or PriceBook()).price(segment(trace.df, task_tag))
+    result = Analysis(
+        inputs=list(inputs),
+        quality=trace.quality,
+        priced=priced,
+        current=current_spend(priced),
+        max_reject_rate=max_reject_rate,
+        max_unpriced=max_unpriced,
+    )
+    if result.reject_rate > max_reject_rate:
+        result.breaches.append(
+            f"rejected {result.reject_rate:.2%} of records (limit {max_reject_rate:.2%}, --max-reject-rate)"
+        )
+    if result.unpriced_share > max_unpriced:
+        result.breaches.append(
+            f"{result.unpriced_share:.2%} of requests are unpriced (limit {max_unpriced:.2%}, --max-unpriced)"
+        )
+    return result
+
+
+def analyze(
+    paths: Sequence[str | Path] = (),
+    options: ReadOptions | None = None,
+    *,
+    max_reject_rate: float = DEFAULT_MAX_REJECT_RATE,
+    max_unpriced: float = DEFAULT_MAX_UNPRICED,
+) -> Analysis:
+    """Read logs (the bundled sample when ``paths`` is empty) and report today's spend.
+
+    Raises ``InputError`` for file-level problems; record-level problems are counted in
+    ``Analysis.quality`` and judged against ``max_reject_rate``.
+    """
+    options = options or ReadOptions()
+    with ExitStack() as stack:
+        if paths:
+            files = [Path(p) for p in paths]
+            names = [str(p) for p in paths]
+        else:
+            ref = resources.files("advisor") / "data" / SAMPLE_NAME
+            if not ref.is_file():
+                raise InputError(SAMPLE_NAME, "bundled sample trace is missing from this installation")
+            files = [stack.enter_context(resources.as_file(ref))]
+            names = [f"<bundled sample {SAMPLE_NAME}>"]
+        trace = _load(files, options)
+    return analyze_trace(
+        trace,
+        inputs=names,
+        task_tag=options.task_tag,
+        max_reject_rate=max_reject_rate,
+        max_unpriced=max_unpriced,
+    )

@@ -1,0 +1,108 @@
+"""``advisor analyze [FILE...]``: read logs, price today's traffic, show spend per task × model.
+
+Exit codes: 0 ok; 2 file-level error, bad usage or ``--strict`` stop (one line
+``advisor: path: message``); 3 the report was printed but the reject rate or the unpriced share
+passed its threshold.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from pydantic import ValidationError
+
+from advisor.analysis import DEFAULT_MAX_REJECT_RATE, DEFAULT_MAX_UNPRICED, analyze
+from advisor.cli import app
+from advisor.errors import ConfigError, ThresholdExceeded
+from advisor.ingest.options import ReadOptions
+
+
+def _pairs(values: list[str] | None, flag: str) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for item in values or []:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise ConfigError(f"{flag} expects FIELD=VALUE")
+        out[key.strip()] = value
+    return out
+
+
+def _options(**kwargs: object) -> ReadOptions:
+    try:
+        return ReadOptions.model_validate(kwargs)
+    except ValidationError as exc:
+        # Name the option and the rule, never the value the user typed.
+        first = exc.errors(include_input=False, include_url=False)[0]
+        name = "--" + str(first["loc"][0]).replace("_", "-") if first["loc"] else "option"
+        name = {"--format": "--format", "--column-map": "--map", "--constants": "--set"}.get(name, name)
+        raise ConfigError(f"{name}: {first['msg']}") from None
+
+
+def _share(value: float, flag: str) -> float:
+    if not 0.0 <= value <= 1.0:
+        raise ConfigError(f"{flag} must be a share between 0 and 1 (e.g. 0.01 for 1%)")
+    return value
+
+
+@app.command("analyze")
+def analyze_command(
+    files: Annotated[
+        list[Path] | None, typer.Argument(help="Log files (JSONL/CSV, .gz). None: the bundled sample.")
+    ] = None,
+    format: Annotated[
+        str, typer.Option("--format", help="Reader: auto, canonical, openai, anthropic, litellm, otel, csv.")
+    ] = "auto",
+    preset: Annotated[str | None, typer.Option(help="Named CSV column mapping, e.g. azure-2023.")] = None,
+    map_: Annotated[list[str] | None, typer.Option("--map", help="FIELD=COLUMN; repeatable.")] = None,
+    set_: Annotated[
+        list[str] | None, typer.Option("--set", help="FIELD=VALUE for every record; repeatable.")
+    ] = None,
+    time_unit: Annotated[str | None, typer.Option(help="Unit of numeric timestamps: s, ms, us, ns.")] = None,
+    assume_tz: Annotated[
+        str | None, typer.Option(help="Zone for naive timestamps (IANA name or offset).")
+    ] = None,
+    task_tag: Annotated[str | None, typer.Option(help="Tag key that names the task.")] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="Stop at the first bad record (exit 2).")] = False,
+    max_reject_rate: Annotated[
+        float, typer.Option(help="Exit 3 above this share of rejected records.")
+    ] = DEFAULT_MAX_REJECT_RATE,
+    max_unpriced: Annotated[
+        float, typer.Option(help="Exit 3 above this share of unpriced requests.")
+    ] = DEFAULT_MAX_UNPRICED,
+    json_out: Annotated[
+        bool, typer.Option("--json", help="Print one JSON document instead of tables.")
+    ] = False,
+    plain: Annotated[bool, typer.Option("--plain", help="No colour or box drawing.")] = False,
+) -> None:
+    """Price today's traffic at each request's own date and show spend per task × model."""
+    options = _options(
+        format=format,
+        preset=preset,
+        column_map=_pairs(map_, "--map"),
+        constants=_pairs(set_, "--set"),
+        time_unit=time_unit,
+        assume_tz=assume_tz,
+        task_tag=task_tag,
+        strict=strict,
+        show_progress=sys.stderr.isatty(),
+    )
+    result = analyze(
+        files or [],
+        options,
+        max_reject_rate=_share(max_reject_rate, "--max-reject-rate"),
+        max_unpriced=_share(max_unpriced, "--max-unpriced"),
+    )
+    if json_out:
+        from advisor.render.json_doc import dumps
+
+        sys.stdout.write(dumps(result) + "\n")
+    else:
+        from advisor.render.terminal import render
+
+        render(result, sys.stdout, plain=plain)
+    sys.stdout.flush()
+    if result.breaches:
+        raise ThresholdExceeded("; ".join(result.breaches))

@@ -1,0 +1,1 @@
+"""Rendering of analysis results for people (terminal) and programs (JSON); computes nothing."""
