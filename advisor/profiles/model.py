@@ -9,6 +9,12 @@ vLLM points) is additive in the work a step does::
 ``B`` counts sequences that decode in the step. Prefill tokens are the prompt chunks scheduled in
 the same step under the ``max_num_batched_tokens`` budget. A step with no decodes and no prefill
 never happens (the engine sleeps).
+
+The measured 8B points bend upwards at large batches (a step turns compute-bound once enough
+sequences share it), which a straight line in ``B`` misses by up to 6 %. The law therefore has
+an optional knee: above ``knee_seqs`` decoding sequences each extra one costs ``c_seq_over_ms``
+more. With the defaults (0) it is exactly the three-coefficient law above. ``B`` is constant
+while the batch composition is unchanged, so a jump over k steps keeps its closed form.
 """
 
 from __future__ import annotations
@@ -35,12 +41,19 @@ class StepLaw(BaseModel):
     """Cost per 1,000 context tokens attended by the decoding sequences (KV-cache streaming)."""
     c_pf_ms_per_token: NonNegFloat
     """Marginal cost of one prefill (prompt) token scheduled in the step."""
+    knee_seqs: int = Field(default=0, ge=0)
+    """Decoding sequences above which a step turns compute-bound (0 with ``c_seq_over_ms`` 0: no knee)."""
+    c_seq_over_ms: NonNegFloat = 0.0
+    """Extra cost of each decoding sequence beyond ``knee_seqs``."""
 
-    def step_ms(self, decodes: int, context_tokens: int | float, prefill_tokens: int | float) -> float:
+    def step_ms(
+        self, decodes: int | float, context_tokens: int | float, prefill_tokens: int | float
+    ) -> float:
         """Time of one step with ``decodes`` sequences attending ``context_tokens`` in total."""
         return (
             self.t0_ms
             + self.c_seq_ms * decodes
+            + self.c_seq_over_ms * max(0, decodes - self.knee_seqs)
             + self.c_kv_ms_per_1k * context_tokens / 1000.0
             + self.c_pf_ms_per_token * prefill_tokens
         )
