@@ -1,0 +1,332 @@
+"""One vLLM replica as a state machine over request indices (V1 scheduling, step-time law).
+
+The replica never holds per-request objects: requests are indices into shared numpy arrays, and
+the per-step work is O(1) Python plus O(log n) heap operations per request that changes state.
+
+Semantics (vLLM V1, docs/simulator.md "Engine model"):
+
+- each step schedules every decoding sequence first (one token each), then fills the rest of
+  ``max_num_batched_tokens`` with prefill chunks: first the sequences already part-way through
+  their prompt, then waiting requests in FCFS order;
+- at most ``max_num_seqs`` sequences run (prefilling ones included);
+- a waiting request is admitted only if the KV cache can hold its whole prompt; KV use is counted
+  in tokens plus half a block of internal fragmentation per sequence (``kv_block_tokens``);
+- when decodes would overflow the cache, the newest running sequences are preempted (recompute):
+  they go back to the front of the queue and later re-prefill prompt + generated tokens;
+- the step that completes a prompt emits the first token (TTFT = end of that step + overhead);
+  every later step emits one token per decoding sequence.
+
+Jumping: while no prefill is scheduled and nothing is admissible, consecutive decode steps differ
+only by context growth (+1 token per sequence per step), so k steps take, in closed form,
+``k*(t0 + c_seq*B + c_kv*C/1000) + c_kv*B*k*(k-1)/2000`` ms. ``plan`` returns such a run of steps;
+``commit(k)`` applies the first ``k`` of them (the caller cuts a run short when an admissible
+request arrives mid-run).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from dataclasses import dataclass
+from heapq import heappop, heappush
+
+import numpy as np
+
+from advisor.profiles.model import EngineProfile
+
+
+@dataclass
+class RequestBook:
+    """Shared per-request arrays the replicas write into (seconds; NaN = not reached)."""
+
+    input_tokens: np.ndarray
+    output_tokens: np.ndarray
+    admit_s: np.ndarray
+    first_token_s: np.ndarray
+    finish_s: np.ndarray
+    run_s: np.ndarray
+    """Sequence-seconds spent running (admission to finish/preemption), for cost attribution."""
+    preemptions: np.ndarray
+    failed: np.ndarray
+
+    @classmethod
+    def empty(cls, input_tokens: np.ndarray, output_tokens: np.ndarray) -> RequestBook:
+        n = len(input_tokens)
+        nan = np.full(n, np.nan)
+        return cls(
+            input_tokens=np.asarray(input_tokens, dtype=np.int64),
+            output_tokens=np.maximum(np.asarray(output_tokens, dtype=np.int64), 1),
+            admit_s=nan.copy(),
+            first_token_s=nan.copy(),
+            finish_s=nan.copy(),
+            run_s=np.zeros(n),
+            preemptions=np.zeros(n, dtype=np.int32),
+            failed=np.zeros(n, dtype=bool),
+        )
+
+
+@dataclass
+class Segment:
+    """A run of up to ``k_max`` steps; step j (0-based) takes ``a + b*j`` seconds."""
+
+    k_max: int
+    a: float
+    b: float
+
+    def duration(self, k: int) -> float:
+        return k * self.a + self.b * k * (k - 1) / 2.0
+
+    def steps_to_reach(self, dt: float) -> int:
+        """Fewest steps whose total time is >= dt (at least 1, at most k_max)."""
+        if dt <= 0:
+            return 1
+        a, b = self.a, self.b
+        if b <= 0:
+            k = math.ceil(dt / a - 1e-12)
+        else:
+            # b/2 k^2 + (a - b/2) k - dt >= 0
+            p = a - b / 2.0
+            k = math.ceil((-p + math.sqrt(p * p + 2.0 * b * dt)) / b - 1e-12)
+        k = max(1, min(self.k_max, k))
+        while k > 1 and self.duration(k - 1) >= dt:
+            k -= 1
+        while k < self.k_max and self.duration(k) < dt:
+            k += 1
+        return k
+
+
+class ReplicaCore:
+    """Scheduler + clock of one replica. Times are seconds."""
+
+    def __init__(self, profile: EngineProfile, book: RequestBook, now: float = 0.0) -> None:
+        law = profile.law
+        self.t0 = law.t0_ms / 1000.0
+        self.c_seq = law.c_seq_ms / 1000.0
+        self.c_kv = law.c_kv_ms_per_1k / 1e6  # seconds per context token
+        self.c_pf = law.c_pf_ms_per_token / 1000.0
+        self.overhead = profile.overhead_ttft_ms / 1000.0
+        self.max_seqs = profile.max_num_seqs
+        self.max_batched = profile.max_num_batched_tokens
+        self.max_model_len = profile.max_model_len
+        self.frag = profile.kv_block_tokens // 2
+        self.cap = (profile.kv_cache_tokens // profile.kv_block_tokens) * profile.kv_block_tokens
+        self.book = book
+        self.inp = book.input_tokens
+        self.out = book.output_tokens
+        self.now = now
+        self.waiting: deque[int] = deque()
+        self.need: dict[int, int] = {}  # tokens to prefill when (re)admitted
+        self.prefilling: list[list[int]] = []  # [req, remaining, need]
+        self.reserved = 0  # KV tokens reserved by prefilling sequences
+        self.running: dict[int, int] = {}  # req -> admission order (insertion order = age)
+        self.heap: list[tuple[int, int, int]] = []  # (finish_step, order, req)
+        self.dec: dict[int, tuple[int, int, int, int]] = {}  # req -> (S0, ctx0, gen0, order)
+        self.gen: dict[int, int] = {}  # tokens generated before a preemption
+        self.S = 0
+        self.B = 0
+        self.C = 0
+        self._order = 0
+        self._pending_pf: list[tuple[list[int], int]] = []
+        self._admit_t: dict[int, float] = {}
+        # accounting
+        self.in_system = 0
+        self.area = 0.0  # integral of requests in system over time
+        self._last_t = now
+        self.busy_s = 0.0
+        self.steps = 0
+        self.completed = 0
+
+    # -- queries -----------------------------------------------------------------------------
+
+    @property
+    def outstanding(self) -> int:
+        return self.in_system
+
+    def idle(self) -> bool:
+        return not self.running and not self.waiting
+
+    def kv_used(self) -> int:
+        return self.C + self.reserved + self.frag * len(self.running)
+
+    def kv_use(self) -> float:
+        return self.kv_used() / self.cap
+
+    def admissible(self, req: int) -> bool:
+        """Would ``req`` be admitted at the next step boundary (ignoring the token budget)?"""
+        if self.waiting or len(self.running) >= self.max_seqs:
+            return False
+        need = self.need.get(req, int(self.inp[req]))
+        return self.kv_used() + need + self.frag + self.B <= self.cap
+
+    # -- arrivals ----------------------------------------------------------------------------
+
+    def _tick(self, t: float) -> None:
+        if t > self._last_t:
+            self.area += self.in_system * (t - self._last_t)
+            self._last_t = t
+
+    def submit(self, req: int, t: float) -> bool:
+        """Queue a request arriving at ``t``; False (and marked failed) if it can never run."""
+        p = int(self.inp[req])
+        if p + int(self.out[req]) > self.max_model_len or p + self.frag > self.cap:
+            self.book.failed[req] = True
+            self.book.finish_s[req] = t
+            return False
+        self._tick(t)
+        self.in_system += 1
+        self.need[req] = p
+        self.waiting.append(req)
+        return True
+
+    # -- scheduling --------------------------------------------------------------------------
+
+    def _preempt_newest(self) -> None:
+        req, _order = self.running.popitem()
+        book = self.book
+        book.preemptions[req] += 1
+        book.run_s[req] += self.now - self._admit_t.pop(req)
+        d = self.dec.pop(req, None)
+        if d is not None:
+            s0, ctx0, gen0, _ = d
+            m = self.S - s0
+            self.C -= ctx0 + m
+            self.B -= 1
+            gen = gen0 + m
+        else:
+            for i, item in enumerate(self.prefilling):
+                if item[0] == req:
+                    self.reserved -= item[2]
+                    del self.prefilling[i]
+                    break
+            gen = self.gen.get(req, 0)
+        self.gen[req] = gen
+        self.need[req] = int(self.inp[req]) + gen
+        self.waiting.appendleft(req)
+
+    def plan(self) -> Segment | None:
+        """Decide the next step (admission, preemption, prefill chunks); None when idle."""
+        if not self.running and not self.waiting:
+            return None
+        # decodes must fit: preempt the newest sequences until they do
+        while self.running and self.C + self.reserved + self.frag * len(self.running) + self.B > self.cap:
+            self._preempt_newest()
+        budget = self.max_batched - self.B
+        pf_tokens = 0
+        sched: list[tuple[list[int], int]] = []
+        for item in self.prefilling:
+            if budget <= 0:
+                break
+            chunk = min(item[1], budget)
+            budget -= chunk
+            pf_tokens += chunk
+            sched.append((item, chunk))
+        while self.waiting and budget > 0 and len(self.running) < self.max_seqs:
+            req = self.waiting[0]
+            need = self.need[req]
+            if self.kv_used() + need + self.frag + self.B > self.cap:
+                if not self.running:  # cannot fit even alone (re-prefill grew past the cache)
+                    self._fail_head(req)
+                    continue
+                break
+            self.waiting.popleft()
+            self._order += 1
+            self.running[req] = self._order
+            self._admit_t[req] = self.now
+            if np.isnan(self.book.admit_s[req]):
+                self.book.admit_s[req] = self.now
+            item = [req, need, need]
+            self.prefilling.append(item)
+            self.reserved += need
+            chunk = min(need, budget)
+            budget -= chunk
+            pf_tokens += chunk
+            sched.append((item, chunk))
+        self._pending_pf = sched
+        base = self.t0 + self.c_seq * self.B + self.c_kv * self.C
+        if sched or self.B == 0:
+            if not sched:
+                return None  # everything left failed
+            return Segment(1, base + self.c_pf * pf_tokens, 0.0)
+        self._drop_stale()
+        k = self.heap[0][0] - self.S
+        if self.B:
+            room = self.cap - self.reserved - self.frag * len(self.running) - self.C
+            k = min(k, max(1, room // self.B))
+        return Segment(max(1, k), base, self.c_kv * self.B)
+
+    def _fail_head(self, req: int) -> None:
+        self.waiting.popleft()
+        self._tick(self.now)
+        self.in_system -= 1
+        self.book.failed[req] = True
+        self.book.finish_s[req] = self.now
+        self.need.pop(req, None)
+
+    def _drop_stale(self) -> None:
+        heap, dec = self.heap, self.dec
+        while heap:
+            _fs, order, req = heap[0]
+            d = dec.get(req)
+            if d is not None and d[3] == order:
+                return
+            heappop(heap)
+
+    def commit(self, seg: Segment, k: int) -> list[int]:
+        """Apply the first ``k`` steps of ``seg``; returns the requests that finished."""
+        dt = seg.duration(k)
+        t_end = self.now + dt
+        if self.running:
+            self.busy_s += dt
+        self.steps += k
+        self.S += k
+        self.C += self.B * k
+        self.now = t_end
+        done: list[int] = []
+        book = self.book
+        heap, dec, S = self.heap, self.dec, self.S
+        while heap and heap[0][0] <= S:
+            fs, order, req = heappop(heap)
+            d = dec.get(req)
+            if d is None or d[3] != order:
+                continue
+            del dec[req]
+            self.C -= d[1] + (fs - d[0])
+            self.B -= 1
+            done.append(req)
+        # prefill chunks scheduled in this (single) step
+        if self._pending_pf:
+            assert k == 1
+            for item, chunk in self._pending_pf:
+                item[1] -= chunk
+                if item[1] > 0:
+                    continue
+                req, need = item[0], item[2]
+                self.prefilling.remove(item)
+                self.reserved -= need
+                gen = self.gen.pop(req, 0) + 1
+                if np.isnan(book.first_token_s[req]):
+                    book.first_token_s[req] = t_end + self.overhead
+                left = int(self.out[req]) - gen
+                if left <= 0:
+                    done.append(req)
+                    continue
+                order = self.running[req]
+                dec[req] = (S, need + 1, gen, order)
+                self.B += 1
+                self.C += need + 1
+                heappush(heap, (S + left, order, req))
+            self._pending_pf = []
+        if done:
+            self._tick(t_end)
+            for req in done:
+                del self.running[req]
+                book.run_s[req] += t_end - self._admit_t.pop(req)
+                book.finish_s[req] = t_end + self.overhead
+                self.need.pop(req, None)
+            self.in_system -= len(done)
+            self.completed += len(done)
+        return done
+
+    def close(self, t: float) -> None:
+        """Bring the in-system integral up to ``t``."""
+        self._tick(t)
