@@ -12,12 +12,12 @@ import hashlib
 import importlib.resources
 import os
 import tempfile
-from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from advisor.analysis import SAMPLE_NAME, Analysis, analyze
 from advisor.app.backend import RecommendationView, Unavailable
 from advisor.app.views import (
     ChoiceSheet,
@@ -28,17 +28,12 @@ from advisor.app.views import (
     WhatIfControls,
     WhatIfView,
 )
-from advisor.current import CurrentSpend, SpendRow, current_spend
-from advisor.errors import AdvisorError, InputError
-from advisor.ingest.options import ReadOptions
-from advisor.pricing import PriceBook, PricedTrace
+from advisor.current import CurrentSpend, SpendRow
+from advisor.errors import AdvisorError
 from advisor.pricing.money import group_sum_pico
 from advisor.sim import SimInput
-from advisor.tasks import segment
-from advisor.trace import Trace
 from advisor.units import usd_from_pico
 
-SAMPLE_RESOURCE = "sample_trace.jsonl.gz"
 UPLOAD_SUFFIXES = (
     ".jsonl.gz",
     ".ndjson.gz",
@@ -82,9 +77,9 @@ def spend_over_time(df: pd.DataFrame, bucket: str) -> pd.DataFrame:
     return out
 
 
-def _quality(trace: Trace, priced: PricedTrace, label: str) -> QualityView:
-    q = trace.quality
-    buckets = priced.unpriced
+def _quality(analysis: Analysis, label: str) -> QualityView:
+    q = analysis.quality
+    buckets = analysis.priced.unpriced
     unpriced = pd.DataFrame(
         [
             {
@@ -104,7 +99,7 @@ def _quality(trace: Trace, priced: PricedTrace, label: str) -> QualityView:
         f"{Path(s.file).name}:{s.line} {s.code}" + (f" {s.field}" if s.field else "")
         for s in q.reject_samples[:REJECT_LOCATIONS]
     )
-    assumptions = list(q.assumptions)
+    assumptions = list(q.assumptions) + [f"Threshold passed: {b}" for b in analysis.breaches]
     if q.reordered:
         assumptions.append(f"{q.reordered:,} records arrived out of time order and were sorted")
     if q.duplicates_dropped:
@@ -120,7 +115,7 @@ def _quality(trace: Trace, priced: PricedTrace, label: str) -> QualityView:
         unpriced=unpriced,
         formats={Path(k).name if k != label else k: v for k, v in q.formats.items()},
         assumptions=tuple(assumptions),
-        price_label=priced.price_data.label(),
+        price_label=analysis.priced.price_data.label(),
     )
 
 
@@ -176,32 +171,19 @@ def _tasks(spend: CurrentSpend) -> tuple[TaskInfo, ...]:
     return tuple(sorted(out, key=lambda t: (-t.requests, t.name)))
 
 
-def analyse_trace(trace: Trace, key: str, label: str) -> LoadedData:
-    """Segment, price and aggregate a trace once; the result is all the what-if ever reuses."""
-    if len(trace) == 0:
-        raise InputError(label, "no records")
-    df = segment(trace.df)
-    priced = PriceBook().price(df)
-    spend = current_spend(priced)
+def loaded_from(analysis: Analysis, key: str, label: str) -> LoadedData:
+    """Reduce an ``Analysis`` to what the dashboard keeps: aggregates and the simulator's arrays."""
+    priced = analysis.priced
     sim_input = SimInput.from_trace(priced.df)
     cost = priced.df["cost_pusd"].loc[sim_input.ids].fillna(-1).to_numpy(dtype=np.int64)
-    sim_input = sim_input.with_api_cost(cost)
     return LoadedData(
         key=key,
         label=label,
-        quality=_quality(trace, priced, label),
-        current=_current(spend, priced.df),
-        tasks=_tasks(spend),
-        sim_input=sim_input,
+        quality=_quality(analysis, label),
+        current=_current(analysis.current, priced.df),
+        tasks=_tasks(analysis.current),
+        sim_input=sim_input.with_api_cost(cost),
     )
-
-
-def _load(paths: Sequence[Path], options: ReadOptions) -> Trace:
-    try:
-        from advisor.ingest import load_trace  # type: ignore[attr-defined]
-    except ImportError as exc:
-        raise Unavailable("the ingest stage (advisor.ingest.load_trace) is not installed") from exc
-    return load_trace(list(paths), options)
 
 
 def _safe_suffix(filename: str) -> str:
@@ -234,13 +216,9 @@ class AdvisorBackend:
         return self._choices
 
     def load_sample(self) -> LoadedData:
-        resource = importlib.resources.files("advisor") / "data" / SAMPLE_RESOURCE
-        with importlib.resources.as_file(resource) as path:
-            if not path.is_file():
-                raise Unavailable("the bundled sample trace is not installed")
-            digest = hashlib.sha256(path.read_bytes()).hexdigest()
-            trace = _load([path], ReadOptions())
-        return analyse_trace(trace, f"sample:{digest}", "bundled sample")
+        resource = importlib.resources.files("advisor") / "data" / SAMPLE_NAME
+        digest = hashlib.sha256(resource.read_bytes()).hexdigest() if resource.is_file() else "missing"
+        return loaded_from(analyze(), f"sample:{digest}", "bundled sample")
 
     def load_upload(self, filename: str, payload: bytes) -> LoadedData:
         digest = hashlib.sha256(payload).hexdigest()
@@ -252,14 +230,14 @@ class AdvisorBackend:
             with os.fdopen(fd, "wb") as fh:
                 fh.write(payload)
             try:
-                trace = _load([path], ReadOptions())
+                analysis = analyze([path])
             except AdvisorError as exc:
                 # Name the file the user uploaded, not our temporary copy.
                 raise AdvisorError(str(exc).replace(str(path), shown)) from None
         finally:
             path.unlink(missing_ok=True)
             os.rmdir(folder)
-        return analyse_trace(trace, f"upload:{digest}", shown)
+        return loaded_from(analysis, f"upload:{digest}", shown)
 
     def whatif(self, data: LoadedData, controls: WhatIfControls) -> WhatIfView:
         from advisor.app.scenario import run_whatif
@@ -270,4 +248,4 @@ class AdvisorBackend:
         raise Unavailable("the recommender (advisor.recommend) is not installed yet")
 
 
-__all__ = ["AdvisorBackend", "analyse_trace", "spend_over_time"]
+__all__ = ["AdvisorBackend", "loaded_from", "spend_over_time"]

@@ -27,7 +27,7 @@ import pandas as pd
 from advisor.app.views import ChoiceSheet, LoadedData, WhatIfControls, WhatIfView
 from advisor.units import usd_from_pico
 
-SAMPLE_BUDGET = 20_000
+SAMPLE_BUDGET = 5_000
 """Simulated requests (after the volume multiplier) above which the fast mode samples."""
 BLOCK_S = 900.0
 """Length of the time blocks the fast mode samples (15 minutes)."""
@@ -322,8 +322,9 @@ def to_view(
         for x in result.little
     )
     note = (
-        f"every {scale}th 15-minute block replayed ({len(replayed):,} of {len(data.sim_input):,} requests), "
-        f"costs × {scale}; press 'Exact re-run' for the whole trace."
+        f"1 in every {scale} 15-minute blocks replayed back to back ({len(replayed):,} of "
+        f"{len(data.sim_input):,} logged requests), every cost × {scale}; "
+        "press 'Exact re-run' for the whole trace."
         if sampled
         else f"whole trace replayed ({len(replayed):,} requests) in {result.wall_s:.2f} s."
     )

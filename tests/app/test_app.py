@@ -1,0 +1,112 @@
+"""The dashboard on the bundled sample, through the real advisor backend (streamlit.testing)."""
+
+from __future__ import annotations
+
+import pickle
+import tempfile
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from advisor.app.main import PAGES
+from tests.app.conftest import CANARY, ROOT
+
+TIMEOUT = 120
+
+
+def _app() -> AppTest:
+    return AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+
+
+def _usd(at: AppTest, label: str) -> Decimal:
+    value = next(m.value for m in at.metric if m.label == label)
+    return Decimal(value.replace("$", "").replace(",", ""))
+
+
+def _serve_all_tasks_by(at: AppTest, backend: str) -> None:
+    for box in [b for b in at.sidebar.selectbox if b.label == "Served by"]:
+        box.set_value(backend)
+    at.run()
+
+
+def _text_of(at: AppTest) -> str:
+    """Every string the app rendered (element protos, including chart JSON)."""
+    parts = [str(node.proto) for node in at._tree.main] + [str(node.proto) for node in at.sidebar]
+    return "\n".join(parts)
+
+
+@pytest.mark.slow
+def test_every_page_renders_on_the_sample() -> None:
+    at = _app()
+    at.run()
+    assert not at.exception, at.exception
+    for page in PAGES:
+        at.sidebar.radio(key="page").set_value(page).run()
+        assert not at.exception, (page, at.exception)
+        assert at.header[0].value == page
+        assert at.expander[0].label.startswith("Data quality"), page  # the box is always there
+    at.sidebar.radio(key="page").set_value("What-if").run()
+    assert _usd(at, "Current cost") > 0
+    assert _usd(at, "Projected cost") > 0
+
+
+@pytest.mark.slow
+def test_more_volume_costs_more() -> None:
+    at = _app()
+    at.run()
+    _serve_all_tasks_by(at, "api")
+    base_current, base = _usd(at, "Current cost"), _usd(at, "Projected cost")
+    assert base == base_current  # every task on its logged API: projected is today's cost
+    at.sidebar.slider(key="volume").set_value(3.0).run()
+    assert not at.exception
+    tripled = _usd(at, "Projected cost")
+    assert tripled > 2 * base
+    # a distilled fleet also costs more (or the same, never less) under more traffic
+    _serve_all_tasks_by(at, "distilled")
+    gpu_at_3 = _usd(at, "Projected cost")
+    at.sidebar.slider(key="volume").set_value(1.0).run()
+    assert _usd(at, "Projected cost") <= gpu_at_3
+
+
+@pytest.mark.slow
+def test_cheaper_gpu_makes_self_hosting_cheaper() -> None:
+    at = _app()
+    at.run()
+    _serve_all_tasks_by(at, "distilled")
+    price_box = next(n for n in at.sidebar.number_input if n.label == "GPU $/hour")
+    dear = _usd(at, "GPU part")
+    price_box.set_value(round(price_box.value / 2, 2)).run()
+    assert not at.exception
+    cheap = _usd(at, "GPU part")
+    assert 0 < cheap < dear
+    assert abs(cheap * 2 - dear) <= dear * Decimal("0.01")  # billing is linear in the hourly price
+
+
+def _canary_log() -> bytes:
+    text = (ROOT / "traces" / "examples" / "openai_envelope.jsonl").read_text(encoding="utf-8")
+    lines = text.replace("synthetic example text", CANARY).splitlines()
+    lines.append('{"request_id": "bad", "prompt": "' + CANARY + '", ')  # a malformed line too
+    return ("\n".join(lines) + "\n").encode()
+
+
+@pytest.mark.slow
+def test_uploaded_prompt_text_never_reaches_the_page_the_state_or_the_disk() -> None:
+    before = {p.name for p in Path(tempfile.gettempdir()).glob("advisor-upload-*")}
+    at = _app()
+    at.run()
+    at.sidebar.radio(key="page").set_value("Data").run()
+    at.radio(key="source_choice").set_value("Upload a log").run()
+    at.file_uploader(key="upload").set_value(("canary.jsonl", _canary_log(), "application/json")).run()
+    assert not at.exception, at.exception
+    assert at.success, [e.value for e in at.error]
+    for page in PAGES:
+        at.sidebar.radio(key="page").set_value(page).run()
+        assert not at.exception, (page, at.exception)
+        assert CANARY not in _text_of(at), page
+    state = {k: v for k, v in at.session_state.to_dict().items() if k != "upload"}  # the widget's own bytes
+    assert "advisor_upload" in state  # what the session keeps of the upload: aggregates and arrays
+    assert CANARY.encode() not in pickle.dumps(state)
+    after = {p.name for p in Path(tempfile.gettempdir()).glob("advisor-upload-*")}
+    assert after <= before  # the private temporary copy is gone

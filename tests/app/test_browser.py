@@ -1,0 +1,126 @@
+"""End to end in a real browser: Debian's chromium driven by Playwright against a live server.
+
+Starts ``advisor dashboard`` on a free localhost port (the same command users run), waits for the
+page, moves the volume slider with the keyboard, and waits for the projected cost to change. A
+screenshot of the final page is saved under the test's temporary folder. Skipped (cleanly) when
+chromium or Playwright is missing; CI installs both (``.ci/install-browser``, ``.[dev]``).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.app.conftest import ROOT
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+STARTUP_S = 90
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _wait_healthy(url: str, proc: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + STARTUP_S
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise AssertionError(f"dashboard exited early with {proc.returncode}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise AssertionError("dashboard did not become healthy in time")
+
+
+@pytest.fixture
+def dashboard_url(tmp_path: Path) -> Iterator[str]:
+    port = _free_port()
+    log = (tmp_path / "server.log").open("wb")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "advisor", "dashboard", "--port", str(port)],
+        cwd=tmp_path,  # not the checkout: the command must not depend on .streamlit/config.toml
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env=env,
+        start_new_session=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_healthy(url, proc)
+        yield url
+    finally:
+        os.killpg(proc.pid, 15)
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, 9)
+            proc.wait()
+        log.close()
+
+
+def _metric_value(page: object, label: str) -> str:
+    metric = page.get_by_test_id("stMetric").filter(has_text=label).first  # type: ignore[attr-defined]
+    return str(metric.get_by_test_id("stMetricValue").inner_text())
+
+
+def test_moving_the_volume_slider_changes_the_projected_cost(dashboard_url: str, tmp_path: Path) -> None:
+    if not CHROMIUM.exists():
+        pytest.skip("Debian chromium is not installed (.ci/install-browser installs it)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.set_default_timeout(STARTUP_S * 1000)
+            page.goto(dashboard_url)
+            page.get_by_test_id("stMetric").filter(has_text="Projected cost").first.wait_for()
+            before = _metric_value(page, "Projected cost")
+            assert re.fullmatch(r"\$[\d,]+\.\d\d", before), before
+            slider = page.get_by_role("slider").first
+            slider.focus()
+            for _ in range(4):  # 1.0 -> 2.0 in steps of 0.25
+                slider.press("ArrowRight")
+            page.wait_for_function(
+                """([before]) => {
+                    const m = [...document.querySelectorAll('[data-testid="stMetric"]')]
+                        .find(e => e.innerText.includes('Projected cost'));
+                    const v = m && m.querySelector('[data-testid="stMetricValue"]');
+                    return v && v.innerText !== before;
+                }""",
+                arg=[before],
+            )
+            after = _metric_value(page, "Projected cost")
+            shot = tmp_path / "dashboard.png"
+            page.screenshot(path=str(shot), full_page=True)
+        finally:
+            browser.close()
+    assert after != before
+    assert float(after.strip("$").replace(",", "")) > float(before.strip("$").replace(",", ""))
+    assert shot.stat().st_size > 10_000
