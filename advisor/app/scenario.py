@@ -5,10 +5,12 @@ policy registry): the logged API, another API model, a distilled fleet, or a cas
 a share escalated to the task's API). Tasks that pick the same distilled model and precision share
 one fleet (one base model with several fine-tuned adapters, as multi-LoRA serving does).
 
-Fast sampled mode: when the replay would exceed ``SAMPLE_BUDGET`` simulated requests, every k-th
-15-minute block of the trace is replayed back to back (a systematic sample that keeps the daily
-cycle, bursts and task mix) and every cost is multiplied by k, the current cost of the same
-sample included, so both sides of the comparison carry the same sampling. ``exact`` replays all.
+Fast sampled mode: when the replay would exceed ``SAMPLE_BUDGET`` simulated requests, one time
+block in every k (blocks of 1-15 minutes, about ``SAMPLED_BLOCKS`` of them kept) is replayed back
+to back — a systematic sample that keeps the daily cycle, bursts and task mix — and every cost is
+multiplied by k, the current cost of the same sample included, so both sides of the comparison
+carry the same sampling. ``exact`` replays everything. ``benchmarks/bench_whatif.py`` prints the
+sampled cost next to the exact one.
 """
 
 from __future__ import annotations
@@ -27,10 +29,12 @@ import pandas as pd
 from advisor.app.views import ChoiceSheet, LoadedData, WhatIfControls, WhatIfView
 from advisor.units import usd_from_pico
 
-SAMPLE_BUDGET = 5_000
+SAMPLE_BUDGET = 3_000
 """Simulated requests (after the volume multiplier) above which the fast mode samples."""
-BLOCK_S = 900.0
-"""Length of the time blocks the fast mode samples (15 minutes)."""
+MAX_BLOCK_S = 900.0
+MIN_BLOCK_S = 60.0
+SAMPLED_BLOCKS = 48
+"""Blocks are sized so that about this many are replayed (1 to 15 minutes each)."""
 POLICY = "per_task"
 
 
@@ -125,7 +129,7 @@ def choice_sheet(profiles: Sequence[Any], gpu_sheet: Any, api_models: Sequence[s
         precisions=precisions,
         api_models=tuple(api_models),
         available=available,
-        default_cold_start_s=float(median(cold)) if cold else 60.0,
+        default_cold_start_s=float(round(median(cold))) if cold else 60.0,
     )
 
 
@@ -219,8 +223,14 @@ def build_scenario(
 # -- sampling -------------------------------------------------------------------------------------
 
 
-def sample_window(arrival_s: np.ndarray, k: int, block_s: float = BLOCK_S) -> tuple[np.ndarray, np.ndarray]:
-    """Rows of every k-th block (offset with the most typical count) and their re-timed arrivals."""
+def block_seconds(span_s: float, k: int) -> float:
+    """Block length that keeps about ``SAMPLED_BLOCKS`` blocks when one in ``k`` is replayed."""
+    return float(min(MAX_BLOCK_S, max(MIN_BLOCK_S, span_s / (SAMPLED_BLOCKS * max(k, 1)))))
+
+
+def sample_window(arrival_s: np.ndarray, k: int, block_s: float) -> tuple[np.ndarray, np.ndarray]:
+    """Rows of one block in every ``k`` (the offset with the most typical count), re-timed so the
+    kept blocks follow each other without gaps."""
     if k <= 1:
         return np.arange(len(arrival_s)), arrival_s
     block = np.floor(arrival_s / block_s).astype(np.int64)
@@ -322,7 +332,7 @@ def to_view(
         for x in result.little
     )
     note = (
-        f"1 in every {scale} 15-minute blocks replayed back to back ({len(replayed):,} of "
+        f"1 in every {scale} time blocks replayed back to back ({len(replayed):,} of "
         f"{len(data.sim_input):,} logged requests), every cost × {scale}; "
         "press 'Exact re-run' for the whole trace."
         if sampled
@@ -365,7 +375,8 @@ def run_whatif(data: LoadedData, controls: WhatIfControls, sheet: ChoiceSheet) -
     scale = 1 if controls.exact else max(1, math.ceil(len(inp) * controls.volume / SAMPLE_BUDGET))
     replayed = inp
     if scale > 1:
-        idx, retimed = sample_window(inp.arrival_s, scale)
+        span = float(inp.arrival_s[-1] - inp.arrival_s[0]) if len(inp) else 0.0
+        idx, retimed = sample_window(inp.arrival_s, scale, block_seconds(span, scale))
         replayed = inp.take(idx, retimed)
     result = simulate(replayed, scenario, profiles=load_profile, api_pricer=PriceBook())
     return to_view(data, controls, result, replayed, scale, sampled=scale > 1)

@@ -90,7 +90,25 @@ def _metric_value(page: object, label: str) -> str:
     return str(metric.get_by_test_id("stMetricValue").inner_text())
 
 
-def test_moving_the_volume_slider_changes_the_projected_cost(dashboard_url: str, tmp_path: Path) -> None:
+def _dollars(text: str) -> float:
+    assert re.fullmatch(r"\$[\d,]+\.\d\d", text), text
+    return float(text.strip("$").replace(",", ""))
+
+
+_CHANGED = """([label, before]) => {
+    const m = [...document.querySelectorAll('[data-testid="stMetric"]')]
+        .find(e => e.innerText.includes(label));
+    const v = m && m.querySelector('[data-testid="stMetricValue"]');
+    return v && v.innerText !== before;
+}"""
+
+
+def _wait_for_change(page: object, label: str, before: str) -> str:
+    page.wait_for_function(_CHANGED, arg=[label, before])  # type: ignore[attr-defined]
+    return _metric_value(page, label)
+
+
+def test_controls_change_the_numbers_in_a_real_browser(dashboard_url: str, tmp_path: Path) -> None:
     if not CHROMIUM.exists():
         pytest.skip("Debian chromium is not installed (.ci/install-browser installs it)")
     sync_api = pytest.importorskip("playwright.sync_api")
@@ -101,26 +119,24 @@ def test_moving_the_volume_slider_changes_the_projected_cost(dashboard_url: str,
             page.set_default_timeout(STARTUP_S * 1000)
             page.goto(dashboard_url)
             page.get_by_test_id("stMetric").filter(has_text="Projected cost").first.wait_for()
-            before = _metric_value(page, "Projected cost")
-            assert re.fullmatch(r"\$[\d,]+\.\d\d", before), before
+            # A cheaper GPU makes the (self-hosted by default) projection cheaper.
+            projected = _metric_value(page, "Projected cost")
+            price = page.get_by_role("spinbutton", name="GPU $/hour")
+            old_price = float(price.input_value())
+            price.fill(f"{old_price / 2:.2f}")
+            price.press("Enter")
+            cheaper = _wait_for_change(page, "Projected cost", projected)
+            # More volume: today's cost of the replayed traffic grows (slider moved by keyboard).
+            current = _metric_value(page, "Current cost")
             slider = page.get_by_role("slider").first
             slider.focus()
             for _ in range(4):  # 1.0 -> 2.0 in steps of 0.25
                 slider.press("ArrowRight")
-            page.wait_for_function(
-                """([before]) => {
-                    const m = [...document.querySelectorAll('[data-testid="stMetric"]')]
-                        .find(e => e.innerText.includes('Projected cost'));
-                    const v = m && m.querySelector('[data-testid="stMetricValue"]');
-                    return v && v.innerText !== before;
-                }""",
-                arg=[before],
-            )
-            after = _metric_value(page, "Projected cost")
+            grown = _wait_for_change(page, "Current cost", current)
             shot = tmp_path / "dashboard.png"
             page.screenshot(path=str(shot), full_page=True)
         finally:
             browser.close()
-    assert after != before
-    assert float(after.strip("$").replace(",", "")) > float(before.strip("$").replace(",", ""))
+    assert _dollars(cheaper) < _dollars(projected)
+    assert _dollars(grown) > 1.5 * _dollars(current)
     assert shot.stat().st_size > 10_000

@@ -16,12 +16,11 @@ def render_whatif(view: WhatIfView) -> None:
         st.info(f"Fast sampled mode — {markdown_label(view.note)}")
     else:
         st.caption(markdown_label(view.note))
-    saving = view.current_cost - view.projected_cost
     cols = st.columns(4)
     cols[0].metric("Current cost", format_usd(view.current_cost))
-    cols[1].metric(
-        "Projected cost", format_usd(view.projected_cost), delta=format_usd(-saving), delta_color="inverse"
-    )
+    change = view.projected_cost - view.current_cost
+    delta = ("-" if change < 0 else "+") + format_usd(abs(change))
+    cols[1].metric("Projected cost", format_usd(view.projected_cost), delta=delta, delta_color="inverse")
     cols[2].metric("API part", format_usd(view.api_cost))
     cols[3].metric(
         "GPU part", format_usd(view.gpu_cost), help=f"of which idle: {format_usd(view.gpu_idle_cost)}"
