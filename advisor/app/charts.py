@@ -50,8 +50,11 @@ def request_rate(over_time: pd.DataFrame, bucket_seconds: float) -> go.Figure:
     return fig
 
 
-def fleet_timeseries(fleet: pd.DataFrame) -> go.Figure:
-    """Replicas, utilisation and waiting requests over time, one line per fleet."""
+def fleet_timeseries(fleet: pd.DataFrame, x_title: str = "") -> go.Figure:
+    """Replicas, utilisation and waiting requests over time, one line per fleet.
+
+    ``time`` is a UTC timestamp for an exact replay, or hours into the replay for a sampled one.
+    """
     fig = make_subplots(
         rows=3,
         cols=1,
@@ -67,6 +70,7 @@ def fleet_timeseries(fleet: pd.DataFrame) -> go.Figure:
             fig.add_scatter(x=part["time"], y=part["waiting"], name=f"{label} waiting", row=3, col=1)
     fig.update_yaxes(rangemode="tozero")
     fig.update_yaxes(range=[0, 1.05], row=2, col=1)
+    fig.update_xaxes(title_text=x_title, row=3, col=1)
     fig.update_layout(**{**_LAYOUT, "height": 620}, title="Fleet over the replay")
     return fig
 
@@ -99,7 +103,17 @@ def savings_waterfall(
     names = ["Current", *(plotly_label(name) for name, _ in steps), "Projected"]
     values = [_money(current), *(_money(delta) for _, delta in steps), _money(projected)]
     measures = ["absolute", *(["relative"] * len(steps)), "total"]
-    fig = go.Figure(go.Waterfall(x=names, y=values, measure=measures, connector={"line": {"color": "#999"}}))
+    fig = go.Figure(
+        go.Waterfall(
+            x=names,
+            y=values,
+            measure=measures,
+            connector={"line": {"color": "#999"}},
+            increasing={"marker": {"color": "#d62728"}},  # a task that costs more is bad news
+            decreasing={"marker": {"color": "#2ca02c"}},
+            totals={"marker": {"color": "#1f77b4"}},
+        )
+    )
     fig.update_layout(title="From current to projected cost (USD)", yaxis_title="USD", **_LAYOUT)
     return fig
 

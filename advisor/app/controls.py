@@ -89,6 +89,7 @@ def render_controls(data: LoadedData, sheet: ChoiceSheet) -> WhatIfControls:
             max_value=3600.0,
             value=sheet.default_cold_start_s,
             step=5.0,
+            format="%.0f",
             key="cold_start",
         )
         st.subheader("Tasks")

@@ -67,7 +67,7 @@ def render_app() -> None:
         if page == "Data":
             render_data(be)
         data = state.current_data(be)
-        render_quality_box(data)
+        render_quality_box(data, expanded=page == "Data")
         controls = render_controls(data, state.choices(be))
         if page != "Data":
             _page(page, be, data, controls)

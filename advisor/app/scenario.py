@@ -317,8 +317,10 @@ def to_view(
     fleet = pd.DataFrame(columns=["time", "fleet", "replicas", "running", "waiting", "utilisation"])
     if series is not None and not series.empty:
         fleet = series.copy()
-        base = start if (start is not None and not sampled) else pd.Timestamp(0, tz="UTC")
-        fleet["time"] = base + pd.to_timedelta(fleet["t_s"], unit="s")
+        if start is not None and not sampled:
+            fleet["time"] = start + pd.to_timedelta(fleet["t_s"], unit="s")
+        else:  # a sampled replay has no wall-clock time: hours into the replay
+            fleet["time"] = fleet["t_s"] / 3600.0
     span_days = data.current.span_s / 86400
     period = (
         f"the trace's {span_days:.1f} days"

@@ -20,4 +20,5 @@ def render_fleet(view: WhatIfView) -> None:
     cols = st.columns(2)
     cols[0].metric("GPU cost", format_usd(view.gpu_cost))
     cols[1].metric("of which idle", format_usd(view.gpu_idle_cost))
-    st.plotly_chart(charts.fleet_timeseries(view.fleet), key="fleet_ts")
+    axis = "hours into the sampled replay" if view.sampled else "UTC"
+    st.plotly_chart(charts.fleet_timeseries(view.fleet, axis), key="fleet_ts")

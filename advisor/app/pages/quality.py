@@ -9,7 +9,7 @@ from advisor.app.labels import markdown_label, plain_label, safe_frame
 from advisor.app.views import LoadedData
 
 
-def render_quality_box(data: LoadedData) -> None:
+def render_quality_box(data: LoadedData, expanded: bool = False) -> None:
     """Accepted / rejected by code / unpriced models, always in view (collapsed to one line)."""
     q = data.quality
     unpriced_requests = int(q.unpriced["requests"].sum()) if not q.unpriced.empty else 0
@@ -17,7 +17,7 @@ def render_quality_box(data: LoadedData) -> None:
         f"Data quality — {markdown_label(data.label)}: {q.accepted:,} accepted, {q.rejected:,} rejected, "
         f"{q.blank:,} blank of {q.lines_read:,} lines; {unpriced_requests:,} unpriced requests"
     )
-    with st.expander(head, expanded=bool(q.rejected or unpriced_requests)):
+    with st.expander(head, expanded=expanded or bool(q.rejected or unpriced_requests)):
         cols = st.columns(4)
         cols[0].metric("Lines read", f"{q.lines_read:,}")
         cols[1].metric("Accepted", f"{q.accepted:,}")
