@@ -76,6 +76,35 @@ def analyze_command(
         bool, typer.Option("--json", help="Print one JSON document instead of tables.")
     ] = False,
     plain: Annotated[bool, typer.Option("--plain", help="No colour or box drawing.")] = False,
+    recommend_: Annotated[
+        bool,
+        typer.Option(
+            "--recommend/--no-recommend", help="Search per-task distill-vs-API options (default on)."
+        ),
+    ] = True,
+    slo: Annotated[
+        list[str] | None, typer.Option("--slo", help="TASK=MS: p95 end-to-end SLO of a task; repeatable.")
+    ] = None,
+    quality_tolerance: Annotated[
+        float | None, typer.Option(help="Largest accepted accuracy drop in points (default 1.5).")
+    ] = None,
+    quality_overrides: Annotated[
+        Path | None, typer.Option(help="YAML with your own evaluation results per task.")
+    ] = None,
+    gpu: Annotated[
+        list[str] | None, typer.Option("--gpu", help="Only this GPU id (e.g. h100-sxm); repeatable.")
+    ] = None,
+    gpu_price: Annotated[
+        list[str] | None,
+        typer.Option("--gpu-price", help="GPU=USD per GPU-hour, e.g. h100-sxm=2.40; repeatable."),
+    ] = None,
+    overrides: Annotated[
+        Path | None, typer.Option(help="YAML overriding search settings and one-time cost assumptions.")
+    ] = None,
+    seed: Annotated[int, typer.Option(help="Seed of simulations and bootstrap.")] = 0,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Write a report: .html (offline, with charts), .md or .csv.")
+    ] = None,
 ) -> None:
     """Price today's traffic at each request's own date and show spend per task × model."""
     options = _options(
@@ -95,14 +124,46 @@ def analyze_command(
         max_reject_rate=_share(max_reject_rate, "--max-reject-rate"),
         max_unpriced=_share(max_unpriced, "--max-unpriced"),
     )
-    if json_out:
-        from advisor.render.json_doc import dumps
+    recs = report = None
+    if out is not None and out.suffix.lower() not in (".html", ".htm", ".md", ".csv"):
+        raise ConfigError("--out: the report file must end in .html, .md or .csv")
+    if recommend_:
+        from advisor.cli.recommend_opts import run_recommend
 
-        sys.stdout.write(dumps(result) + "\n")
+        recs, report = run_recommend(
+            result,
+            slo=slo,
+            quality_tolerance=quality_tolerance,
+            quality_overrides=quality_overrides,
+            gpu=gpu,
+            gpu_price=gpu_price,
+            overrides=overrides,
+            seed=seed,
+            show_progress=sys.stderr.isatty() and not json_out,
+        )
+    elif out is not None:
+        raise ConfigError("--out needs the recommendation search (drop --no-recommend)")
+    if json_out:
+        from advisor.render.json_doc import document
+
+        doc = document(result)
+        if recs is not None:
+            doc |= recs.as_json()
+        import json
+
+        sys.stdout.write(json.dumps(doc, ensure_ascii=True, indent=2, allow_nan=False) + "\n")
     else:
         from advisor.render.terminal import render
 
         render(result, sys.stdout, plain=plain)
+        if report is not None:
+            from advisor.cli.recommend_opts import print_recommendations
+
+            print_recommendations(report, sys.stdout, plain=plain)
+    if out is not None and report is not None:
+        from advisor.cli.recommend_opts import write_report
+
+        write_report(report, out)
     sys.stdout.flush()
     if result.breaches:
         raise ThresholdExceeded("; ".join(result.breaches))
