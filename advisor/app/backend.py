@@ -8,8 +8,7 @@ into ``st.session_state[BACKEND_KEY]`` to drive the pages with fixed results.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
-from typing import Protocol
+from typing import Any, Protocol
 
 import pandas as pd
 
@@ -20,21 +19,14 @@ BACKEND_KEY = "advisor_backend"
 
 @dataclass(frozen=True)
 class RecommendationView:
-    """The recommender's answer, as its own functions return it."""
+    """The recommender's answer: its report data (labels already cleaned) and its two downloads."""
 
+    report: Any
+    """``advisor.report.model.ReportData`` (aggregates only)."""
     table: pd.DataFrame
-    """One row per task: decision, option, monthly now/projected, savings, quality, rationale."""
-    monthly_current: Decimal
-    monthly_projected: Decimal
-    breakeven: pd.DataFrame
-    """volume, api_usd, selfhost_usd (+ task) for ``charts.breakeven_curve``."""
-    trace_volume_per_day: float | None
-    sensitivity: pd.DataFrame
-    """factor, low_usd, high_usd for ``charts.tornado``."""
-    base_savings: Decimal
+    """One row per task: decision, option, monthly now / projected / savings, quality, rationale."""
     report_html: bytes
     report_json: bytes
-    price_note: str
 
 
 class Unavailable(Exception):

@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import hashlib
 import importlib.resources
+import json
 import os
 import tempfile
+from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -32,7 +35,7 @@ from advisor.current import CurrentSpend, SpendRow
 from advisor.errors import AdvisorError
 from advisor.pricing.money import group_sum_pico
 from advisor.sim import SimInput
-from advisor.units import usd_from_pico
+from advisor.units import format_usd, usd_from_pico
 
 UPLOAD_SUFFIXES = (
     ".jsonl.gz",
@@ -198,6 +201,13 @@ class AdvisorBackend:
 
     def __init__(self) -> None:
         self._choices: ChoiceSheet | None = None
+        # The last analyses of this session, for the recommender (which needs the priced rows).
+        # Held in memory only, never in a Streamlit cache and never on disk.
+        self._analyses: dict[str, Analysis] = {}
+
+    def _keep(self, key: str, analysis: Analysis) -> None:
+        self._analyses = {k: v for k, v in self._analyses.items() if k.startswith("sample:")}
+        self._analyses[key] = analysis
 
     def choices(self) -> ChoiceSheet:
         try:
@@ -218,7 +228,9 @@ class AdvisorBackend:
     def load_sample(self) -> LoadedData:
         resource = importlib.resources.files("advisor") / "data" / SAMPLE_NAME
         digest = hashlib.sha256(resource.read_bytes()).hexdigest() if resource.is_file() else "missing"
-        return loaded_from(analyze(), f"sample:{digest}", "bundled sample")
+        analysis = analyze()
+        self._keep(f"sample:{digest}", analysis)
+        return loaded_from(analysis, f"sample:{digest}", "bundled sample")
 
     def load_upload(self, filename: str, payload: bytes) -> LoadedData:
         digest = hashlib.sha256(payload).hexdigest()
@@ -237,6 +249,7 @@ class AdvisorBackend:
         finally:
             path.unlink(missing_ok=True)
             os.rmdir(folder)
+        self._keep(f"upload:{digest}", analysis)
         return loaded_from(analysis, f"upload:{digest}", shown)
 
     def whatif(self, data: LoadedData, controls: WhatIfControls) -> WhatIfView:
@@ -245,7 +258,67 @@ class AdvisorBackend:
         return run_whatif(data, controls, self.choices())
 
     def recommendation(self, data: LoadedData, controls: WhatIfControls) -> RecommendationView:
-        raise Unavailable("the recommender (advisor.recommend) is not installed yet")
+        try:
+            from advisor.recommend.engine import recommend
+            from advisor.recommend.report_data import build_report
+            from advisor.recommend.settings import RecommendSettings
+            from advisor.report.html import render_html
+        except ImportError as exc:  # pragma: no cover - the recommender ships with advisor
+            raise Unavailable("the recommender (advisor.recommend) is not installed") from exc
+        analysis = self._analyses.get(data.key)
+        if analysis is None and data.key.startswith("sample:"):
+            analysis = analyze()  # another session read the sample; re-read it here
+            self._keep(data.key, analysis)
+        if analysis is None:
+            raise Unavailable("this upload is no longer held in memory; upload the file again")
+        settings = RecommendSettings(
+            gpu_prices={controls.gpu: controls.gpu_price_per_hour} if controls.gpu_price_per_hour > 0 else {},
+            slo_p95_ms={c.task: c.slo_ms for c in controls.tasks if c.slo_ms is not None},
+        )
+        recs = recommend(analysis, settings)
+        report = build_report(analysis, recs)
+        return RecommendationView(
+            report=report,
+            table=recommendation_table(report),
+            report_html=render_html(report).encode("utf-8"),
+            report_json=json.dumps(recs.as_json(), indent=2, default=str).encode("utf-8"),
+        )
 
 
-__all__ = ["AdvisorBackend", "loaded_from", "spend_over_time"]
+def _usd(pico: int | None) -> Decimal | None:
+    return None if pico is None else usd_from_pico(pico)
+
+
+def recommendation_table(report: Any) -> pd.DataFrame:
+    """The recommender's rows as the dashboard shows them (money as exact Decimal)."""
+    rows = []
+    for r in report.recommendations:
+        low, high = _usd(r.savings_low_pico), _usd(r.savings_high_pico)
+        rows.append(
+            {
+                "task": r.task,
+                "class": r.task_class,
+                "decision": r.decision,
+                "option": r.option,
+                "fleet": r.fleet,
+                "now / month": usd_from_pico(r.current_monthly_pico),
+                "projected / month": usd_from_pico(r.projected_monthly_pico),
+                "savings / month": usd_from_pico(r.current_monthly_pico - r.projected_monthly_pico),
+                "savings interval": None
+                if low is None or high is None
+                else f"{format_usd(low)} – {format_usd(high)}",
+                "SLO p95 (ms)": r.slo_p95_ms,
+                "p95 (ms)": None if r.p95_ms is None else round(r.p95_ms, 1),
+                "SLO attainment": r.slo_attainment,
+                "quality drop (points)": r.quality_drop_points,
+                "quality source": r.quality_source,
+                "break-even (requests/day)": r.break_even_requests_per_day,
+                "payback (months)": None if r.payback_months is None else str(r.payback_months),
+                "one-time cost": _usd(r.one_time_pico),
+                "rationale": r.rationale,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+__all__ = ["AdvisorBackend", "loaded_from", "recommendation_table", "spend_over_time"]

@@ -16,7 +16,7 @@ from typing import Any, cast
 import streamlit as st
 
 from advisor.app.backend import BACKEND_KEY, DashboardBackend, RecommendationView
-from advisor.app.views import ChoiceSheet, LoadedData, WhatIfControls, WhatIfView
+from advisor.app.views import ChoiceSheet, LoadedData, TaskChoice, WhatIfControls, WhatIfView
 
 SOURCE_KEY = "advisor_source"
 UPLOAD_KEY = "advisor_upload"
@@ -92,4 +92,10 @@ def whatif(be: DashboardBackend, data: LoadedData, controls: WhatIfControls) -> 
 
 
 def recommendation(be: DashboardBackend, data: LoadedData, controls: WhatIfControls) -> RecommendationView:
-    return _recommendation(be.name, data.key, controls.model_dump_json(), be, data)
+    """The recommender re-runs only when its inputs change: the GPU, its price and the SLOs."""
+    relevant = WhatIfControls(
+        gpu=controls.gpu,
+        gpu_price_per_hour=controls.gpu_price_per_hour,
+        tasks=tuple(TaskChoice(task=c.task, slo_ms=c.slo_ms) for c in controls.tasks),
+    )
+    return _recommendation(be.name, data.key, relevant.model_dump_json(), be, data)

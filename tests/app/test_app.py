@@ -53,6 +53,22 @@ def test_every_page_renders_on_the_sample() -> None:
 
 
 @pytest.mark.slow
+def test_recommendation_page_shows_the_advisors_table_and_downloads() -> None:
+    at = _app()
+    at.run()
+    at.sidebar.radio(key="page").set_value("Recommendation").run()
+    assert not at.exception, at.exception
+    assert not at.warning, [w.value for w in at.warning]
+    table = at.dataframe[-1].value
+    tasks = [b for b in at.sidebar.expander if "requests" in b.label]
+    assert len(table) == len(tasks) > 0
+    assert {"decision", "rationale", "savings / month"} <= set(table.columns)
+    assert {"Download the HTML report", "Download the JSON"} <= {b.label for b in at.download_button}
+    now, projected, saved = (_usd(at, k) for k in ("Monthly now", "Monthly projected", "Monthly savings"))
+    assert abs(saved - (now - projected)) <= Decimal("0.01")  # each figure rounded to cents on screen
+
+
+@pytest.mark.slow
 def test_more_volume_costs_more() -> None:
     at = _app()
     at.run()

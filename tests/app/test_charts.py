@@ -69,23 +69,12 @@ def test_every_chart_escapes_labels(payload: str) -> None:
     fleet = pd.DataFrame(
         {"time": ts, "fleet": payload, "replicas": 1, "running": 2, "waiting": 0, "utilisation": 0.3}
     )
-    curve = pd.DataFrame(
-        {
-            "task": payload,
-            "volume": [1e3, 1e4],
-            "api_usd": [Decimal(1), Decimal(10)],
-            "selfhost_usd": [Decimal(5)] * 2,
-        }
-    )
-    sens = pd.DataFrame({"factor": [payload], "low_usd": [Decimal(1)], "high_usd": [Decimal(3)]})
     figures = [
         charts.spend_over_time(over, "1h"),
         charts.request_rate(over, 3600),
         charts.fleet_timeseries(fleet),
         charts.latency_cdfs({(payload, payload): np.array([1.0, 2.0])}, {payload: 1.5}),
         charts.savings_waterfall(Decimal(10), [(payload, Decimal(-3))], Decimal(7)),
-        charts.breakeven_curve(curve, 5e3),
-        charts.tornado(sens, Decimal(2)),
     ]
     for fig in figures:
         text = _figure_json(fig)

@@ -6,25 +6,37 @@ import streamlit as st
 
 from advisor.app.backend import RecommendationView
 from advisor.app.labels import markdown_label, safe_frame
-from advisor.units import format_usd
+from advisor.units import format_usd, usd_from_pico
 
 
 def render_recommendation(rec: RecommendationView | None, unavailable: str | None) -> None:
-    """Show what ``advisor analyze`` would recommend for this data, and offer its reports."""
+    """Show what ``advisor analyze`` recommends for this data, and offer its reports."""
     st.header("Recommendation")
     if rec is None:
         st.warning(f"The recommender is not available: {markdown_label(unavailable or '')}")
         return
+    r = rec.report
+    st.caption(
+        "Searched by advisor's recommender with the GPU, GPU price and SLOs set in the sidebar; "
+        "money per month (the trace's span scaled to 30.44 days)."
+    )
     cols = st.columns(3)
-    cols[0].metric("Monthly now", format_usd(rec.monthly_current))
-    cols[1].metric("Monthly projected", format_usd(rec.monthly_projected))
-    cols[2].metric("Monthly savings", format_usd(rec.monthly_current - rec.monthly_projected))
+    cols[0].metric("Monthly now", format_usd(usd_from_pico(r.total_current_pico)))
+    cols[1].metric("Monthly projected", format_usd(usd_from_pico(r.total_projected_pico)))
+    cols[2].metric("Monthly savings", format_usd(usd_from_pico(r.total_savings_pico)))
     st.dataframe(safe_frame(rec.table), hide_index=True)
-    st.caption(markdown_label(rec.price_note))
+    st.caption(f"Prices: {markdown_label(r.price_note)}")
     left, right = st.columns(2)
     left.download_button(
         "Download the HTML report", rec.report_html, "advisor-report.html", "text/html", key="dl_html"
     )
     right.download_button(
-        "Download the JSON", rec.report_json, "advisor-report.json", "application/json", key="dl_json"
+        "Download the JSON",
+        rec.report_json,
+        "advisor-recommendations.json",
+        "application/json",
+        key="dl_json",
     )
+    with st.expander("Methodology"):
+        for line in r.methodology:
+            st.markdown(f"- {markdown_label(line)}")

@@ -8,6 +8,7 @@ from advisor.app import charts
 from advisor.app.backend import RecommendationView
 from advisor.app.labels import markdown_label
 from advisor.app.views import WhatIfView
+from advisor.report import charts as report_charts
 
 
 def render_savings(view: WhatIfView, rec: RecommendationView | None, unavailable: str | None) -> None:
@@ -25,6 +26,9 @@ def render_savings(view: WhatIfView, rec: RecommendationView | None, unavailable
     if rec is None:
         st.info(f"Break-even and sensitivity come from the recommender: {markdown_label(unavailable or '')}")
         return
-    st.plotly_chart(charts.breakeven_curve(rec.breakeven, rec.trace_volume_per_day), key="savings_breakeven")
-    st.plotly_chart(charts.tornado(rec.sensitivity, rec.base_savings), key="savings_tornado")
-    st.caption(markdown_label(rec.price_note))
+    st.plotly_chart(report_charts.break_even(rec.report), key="savings_breakeven")
+    st.plotly_chart(report_charts.tornado(rec.report), key="savings_tornado")
+    st.caption(
+        "Break-even and sensitivity of the recommender's plan (Recommendation page), per month. "
+        f"Prices: {markdown_label(rec.report.price_note)}"
+    )
