@@ -13,19 +13,22 @@ from typing import Any, Protocol
 import pandas as pd
 
 from advisor.app.views import ChoiceSheet, LoadedData, WhatIfControls, WhatIfView
+from advisor.ingest.options import ReadOptions
 
 BACKEND_KEY = "advisor_backend"
 
 
 @dataclass(frozen=True)
 class RecommendationView:
-    """The recommender's answer: its report data (labels already cleaned) and its two downloads."""
+    """The recommender's answer: its report data (labels already cleaned) and its JSON.
+
+    The HTML report (several MB with plotly inlined) is rendered from ``report`` only when the
+    download button is clicked."""
 
     report: Any
     """``advisor.report.model.ReportData`` (aggregates only)."""
     table: pd.DataFrame
     """One row per task: decision, option, monthly now / projected / savings, quality, rationale."""
-    report_html: bytes
     report_json: bytes
 
 
@@ -46,8 +49,10 @@ class DashboardBackend(Protocol):
         """The bundled sample trace, read, priced and aggregated."""
         ...
 
-    def load_upload(self, filename: str, payload: bytes) -> LoadedData:
-        """An uploaded log: parsed from a private temporary file that is deleted at once."""
+    def load_upload(self, filename: str, payload: bytes, options: ReadOptions) -> LoadedData:
+        """An uploaded log: parsed from a private temporary file that is deleted at once.
+
+        ``LoadedData.key`` must be ``upload:`` + sha256(payload + options JSON)."""
         ...
 
     def whatif(self, data: LoadedData, controls: WhatIfControls) -> WhatIfView:

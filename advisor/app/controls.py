@@ -18,7 +18,7 @@ from advisor.app.views import ChoiceSheet, LoadedData, TaskChoice, WhatIfControl
 BACKENDS = {"api": "API", "distilled": "Distilled (self-hosted)", "cascade": "Cascade (distilled → API)"}
 
 
-def _task_choice(data: LoadedData, sheet: ChoiceSheet, index: int) -> TaskChoice:
+def _task_choice(data: LoadedData, sheet: ChoiceSheet, gpu: str, index: int) -> TaskChoice:
     task = data.tasks[index]
     k = f"{data.key[:12]}:t{index}"
     with st.expander(f"{markdown_label(task.name)} · {task.requests:,} requests", expanded=False):
@@ -32,11 +32,15 @@ def _task_choice(data: LoadedData, sheet: ChoiceSheet, index: int) -> TaskChoice
             options = [task.current_model, *[m for m in sheet.api_models if m != task.current_model]]
             api_model = st.selectbox("API model", options, format_func=markdown_label, key=f"{k}:api")
         else:
-            default_size = "qwen3-4b" if "qwen3-4b" in sheet.sizes else sheet.sizes[-1]
-            size = st.selectbox(
-                "Distilled model", sheet.sizes, index=sheet.sizes.index(default_size), key=f"{k}:size"
+            # Offer only what has an engine profile on the chosen GPU.
+            sizes = [m for m in sheet.sizes if any((m, p, gpu) in sheet.available for p in sheet.precisions)]
+            sizes = sizes or list(sheet.sizes)
+            default_size = "qwen3-4b" if "qwen3-4b" in sizes else sizes[-1]
+            size = st.selectbox("Distilled model", sizes, index=sizes.index(default_size), key=f"{k}:size")
+            precisions = [p for p in sheet.precisions if (size, p, gpu) in sheet.available] or list(
+                sheet.precisions
             )
-            precision = st.selectbox("Precision", sheet.precisions, key=f"{k}:precision")
+            precision = st.selectbox("Precision", precisions, key=f"{k}:precision")
         if backend == "cascade":
             escalation = st.slider(
                 "Escalated to the API", 0.0, 1.0, 0.1, 0.01, key=f"{k}:escalation", format="%.2f"
@@ -93,7 +97,7 @@ def render_controls(data: LoadedData, sheet: ChoiceSheet) -> WhatIfControls:
             key="cold_start",
         )
         st.subheader("Tasks")
-        tasks = tuple(_task_choice(data, sheet, i) for i in range(len(data.tasks)))
+        tasks = tuple(_task_choice(data, sheet, gpu, i) for i in range(len(data.tasks)))
     controls = WhatIfControls(
         volume=volume,
         gpu=gpu,

@@ -33,6 +33,7 @@ from advisor.app.views import (
 )
 from advisor.current import CurrentSpend, SpendRow
 from advisor.errors import AdvisorError
+from advisor.ingest.options import ReadOptions
 from advisor.pricing.money import group_sum_pico
 from advisor.sim import SimInput
 from advisor.units import format_usd, usd_from_pico
@@ -232,8 +233,9 @@ class AdvisorBackend:
         self._keep(f"sample:{digest}", analysis)
         return loaded_from(analysis, f"sample:{digest}", "bundled sample")
 
-    def load_upload(self, filename: str, payload: bytes) -> LoadedData:
-        digest = hashlib.sha256(payload).hexdigest()
+    def load_upload(self, filename: str, payload: bytes, options: ReadOptions | None = None) -> LoadedData:
+        options = options or ReadOptions()
+        digest = hashlib.sha256(payload + options.model_dump_json().encode()).hexdigest()
         shown = Path(filename).name or "upload"
         folder = tempfile.mkdtemp(prefix="advisor-upload-")  # 0700: private to this user
         path = Path(folder) / f"upload{_safe_suffix(shown)}"
@@ -242,7 +244,7 @@ class AdvisorBackend:
             with os.fdopen(fd, "wb") as fh:
                 fh.write(payload)
             try:
-                analysis = analyze([path])
+                analysis = analyze([path], options)
             except AdvisorError as exc:
                 # Name the file the user uploaded, not our temporary copy.
                 raise AdvisorError(str(exc).replace(str(path), shown)) from None
@@ -262,7 +264,6 @@ class AdvisorBackend:
             from advisor.recommend.engine import recommend
             from advisor.recommend.report_data import build_report
             from advisor.recommend.settings import RecommendSettings
-            from advisor.report.html import render_html
         except ImportError as exc:  # pragma: no cover - the recommender ships with advisor
             raise Unavailable("the recommender (advisor.recommend) is not installed") from exc
         analysis = self._analyses.get(data.key)
@@ -280,7 +281,6 @@ class AdvisorBackend:
         return RecommendationView(
             report=report,
             table=recommendation_table(report),
-            report_html=render_html(report).encode("utf-8"),
             report_json=json.dumps(recs.as_json(), indent=2, default=str).encode("utf-8"),
         )
 

@@ -17,6 +17,7 @@ import streamlit as st
 
 from advisor.app.backend import BACKEND_KEY, DashboardBackend, RecommendationView
 from advisor.app.views import ChoiceSheet, LoadedData, TaskChoice, WhatIfControls, WhatIfView
+from advisor.ingest.options import ReadOptions
 
 SOURCE_KEY = "advisor_source"
 UPLOAD_KEY = "advisor_upload"
@@ -71,12 +72,12 @@ def current_data(be: DashboardBackend) -> LoadedData:
     return _sample(be.name, be)
 
 
-def accept_upload(be: DashboardBackend, filename: str, payload: bytes) -> LoadedData:
-    """Parse an upload once per content (this session only) and make it the active data."""
-    digest = hashlib.sha256(payload).hexdigest()
+def accept_upload(be: DashboardBackend, filename: str, payload: bytes, options: ReadOptions) -> LoadedData:
+    """Parse an upload once per content and reader options (this session only); make it active."""
+    digest = hashlib.sha256(payload + options.model_dump_json().encode()).hexdigest()
     held: Any = st.session_state.get(UPLOAD_KEY)
-    if held is None or held.key != digest:
-        held = be.load_upload(filename, payload)
+    if held is None or held.key != f"upload:{digest}":
+        held = be.load_upload(filename, payload, options)
         st.session_state[UPLOAD_KEY] = held
     st.session_state[SOURCE_KEY] = "upload"
     return cast(LoadedData, held)

@@ -7,6 +7,7 @@ backend and that the pages draw what it returns; the real numbers are tested thr
 
 from __future__ import annotations
 
+import hashlib
 from decimal import Decimal
 
 import numpy as np
@@ -22,6 +23,7 @@ from advisor.app.views import (
     WhatIfControls,
     WhatIfView,
 )
+from advisor.ingest.options import ReadOptions
 
 HOSTILE = "<script>alert(1)</script>$\\href{javascript:alert(1)}{x}$"
 
@@ -87,8 +89,9 @@ class FakeBackend:
     def load_sample(self) -> LoadedData:
         return _data("fake-sample", "fake sample", ("support-triage", HOSTILE))
 
-    def load_upload(self, filename: str, payload: bytes) -> LoadedData:
-        return _data(f"fake-upload-{len(payload)}", filename, ("uploaded-task",))
+    def load_upload(self, filename: str, payload: bytes, options: ReadOptions) -> LoadedData:
+        digest = hashlib.sha256(payload + options.model_dump_json().encode()).hexdigest()
+        return _data(f"upload:{digest}", filename, ("uploaded-task",))
 
     def whatif(self, data: LoadedData, controls: WhatIfControls) -> WhatIfView:
         self.calls.append(controls)

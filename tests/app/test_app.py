@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from advisor.app.main import PAGES
 from tests.app.conftest import CANARY, ROOT
+from tests.shared_data import shared_dir
 
 TIMEOUT = 120
 
@@ -126,3 +127,27 @@ def test_uploaded_prompt_text_never_reaches_the_page_the_state_or_the_disk() -> 
     assert CANARY.encode() not in pickle.dumps(state)
     after = {p.name for p in Path(tempfile.gettempdir()).glob("advisor-upload-*")}
     assert after <= before  # the private temporary copy is gone
+
+
+@pytest.mark.slow
+def test_a_csv_upload_needs_and_takes_the_readers_options() -> None:
+    csv = shared_dir("data", "azure-llm-inference-2023", "AzureLLMInferenceTrace_code.csv")
+    at = _app()
+    at.run()
+    at.sidebar.radio(key="page").set_value("Data").run()
+    at.radio(key="source_choice").set_value("Upload a log").run()
+    at.file_uploader(key="upload").set_value((csv.name, csv.read_bytes(), "text/csv")).run()
+    assert not at.exception
+    # one line naming the uploaded file (markdown-escaped), not our temporary copy
+    assert any("header does not match" in e.value and "AzureLLMInferenceTrace" in e.value for e in at.error)
+    assert not any("advisor-upload-" in e.value for e in at.error)
+    at.selectbox(key="opt_preset").set_value("azure-2023")
+    at.text_input(key="opt_tz").set_value("UTC")
+    at.text_input(key="opt_provider").set_value("openai")
+    at.text_input(key="opt_model").set_value("gpt-5-mini").run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    at.sidebar.radio(key="page").set_value("Today").run()
+    assert next(m.value for m in at.metric if m.label == "Requests") == "8,819"
+    at.sidebar.radio(key="page").set_value("What-if").run()
+    assert not at.exception
+    assert _usd(at, "Projected cost") > 0

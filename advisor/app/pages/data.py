@@ -2,15 +2,48 @@
 
 from __future__ import annotations
 
+from typing import get_args
+
 import streamlit as st
+from pydantic import ValidationError
 
 from advisor.app import state
 from advisor.app.backend import DashboardBackend
 from advisor.app.labels import markdown_label
 from advisor.app.settings import UPLOAD_CAP_MB
 from advisor.errors import AdvisorError
+from advisor.ingest.options import FormatName, ReadOptions, TimeUnit
+from advisor.ingest.tabular import PRESETS
 
 UPLOAD_TYPES = ["jsonl", "json", "ndjson", "csv", "gz"]
+
+
+def _reader_options() -> ReadOptions | None:
+    """The CLI's reader flags, for logs that need them (CSV mappings, naive times, constants)."""
+    with st.expander("Reader options (as `advisor analyze` flags)"):
+        fmt = st.selectbox("Format (--format)", list(get_args(FormatName)), key="opt_format")
+        preset = st.selectbox("CSV column preset (--preset)", ["", *sorted(PRESETS)], key="opt_preset")
+        unit = st.selectbox(
+            "Numeric timestamps are in (--time-unit)", ["", *get_args(TimeUnit)], key="opt_unit"
+        )
+        tz = st.text_input("Time zone for naive timestamps (--assume-tz)", key="opt_tz").strip()
+        tag = st.text_input("Tag naming the task (--task-tag)", key="opt_tag").strip()
+        provider = st.text_input("Provider for every record (--set provider=)", key="opt_provider").strip()
+        model = st.text_input("Model for every record (--set model=)", key="opt_model").strip()
+    constants = {k: v for k, v in (("provider", provider), ("model", model)) if v}
+    try:
+        return ReadOptions(
+            format=fmt,
+            preset=preset or None,
+            time_unit=unit or None,
+            assume_tz=tz or None,
+            task_tag=tag or None,
+            constants=constants,
+        )
+    except ValidationError as exc:
+        where = ".".join(str(p) for p in exc.errors(include_input=False)[0]["loc"])
+        st.error(f"Reader option {markdown_label(where)} is not valid.")
+        return None
 
 
 def render_data(be: DashboardBackend) -> None:
@@ -32,6 +65,9 @@ def render_data(be: DashboardBackend) -> None:
     if source == "Bundled sample":
         state.use_sample()
         return
+    options = _reader_options()
+    if options is None:
+        return
     uploaded = st.file_uploader("Log file", type=UPLOAD_TYPES, accept_multiple_files=False, key="upload")
     if uploaded is None:
         if st.session_state.get(state.UPLOAD_KEY) is None:
@@ -40,7 +76,7 @@ def render_data(be: DashboardBackend) -> None:
         return
     try:
         with st.spinner("Reading, pricing and aggregating the upload…"):
-            data = state.accept_upload(be, uploaded.name, uploaded.getvalue())
+            data = state.accept_upload(be, uploaded.name, uploaded.getvalue(), options)
     except AdvisorError as exc:
         st.session_state[state.SOURCE_KEY] = state.SAMPLE
         st.error(f"Cannot use this file: {markdown_label(exc.one_line())}")

@@ -6,6 +6,7 @@ import streamlit as st
 
 from advisor.app.backend import RecommendationView
 from advisor.app.labels import markdown_label, safe_frame
+from advisor.report.html import render_html
 from advisor.units import format_usd, usd_from_pico
 
 
@@ -27,8 +28,13 @@ def render_recommendation(rec: RecommendationView | None, unavailable: str | Non
     st.dataframe(safe_frame(rec.table), hide_index=True)
     st.caption(f"Prices: {markdown_label(r.price_note)}")
     left, right = st.columns(2)
+    report = rec.report
     left.download_button(
-        "Download the HTML report", rec.report_html, "advisor-report.html", "text/html", key="dl_html"
+        "Download the HTML report",
+        lambda: render_html(report).encode("utf-8"),  # rendered on click, offline and self-contained
+        "advisor-report.html",
+        "text/html",
+        key="dl_html",
     )
     right.download_button(
         "Download the JSON",
