@@ -38,6 +38,19 @@ def _text_of(at: AppTest) -> str:
     return "\n".join(parts)
 
 
+def _markup(at: AppTest) -> list[str]:
+    """Strings Streamlit renders as markdown, and plotly figure specs (HTML-capable text)."""
+    out = [
+        e.value
+        for kind in ("markdown", "caption", "info", "warning", "success", "error")
+        for e in at.get(kind)
+    ]
+    out += [e.label for e in [*at.expander, *at.sidebar.expander]]
+    out += [w.label for w in [*at.sidebar.selectbox, *at.sidebar.number_input, *at.metric]]
+    out += [e.proto.spec for e in at.get("plotly_chart")]
+    return out
+
+
 @pytest.mark.slow
 def test_every_page_renders_on_the_sample() -> None:
     at = _app()
@@ -101,8 +114,12 @@ def test_cheaper_gpu_makes_self_hosting_cheaper() -> None:
     assert abs(cheap * 2 - dear) <= dear * Decimal("0.01")  # billing is linear in the hourly price
 
 
+HOSTILE_TASK = "<img src=x onerror=alert(1)>$\\href{javascript:alert(1)}{x}$"
+
+
 def _canary_log() -> bytes:
     text = (ROOT / "traces" / "examples" / "openai_envelope.jsonl").read_text(encoding="utf-8")
+    text = text.replace('"task": "support-triage"', '"task": "' + HOSTILE_TASK.replace("\\", "\\\\") + '"')
     lines = text.replace("synthetic example text", CANARY).splitlines()
     lines.append('{"request_id": "bad", "prompt": "' + CANARY + '", ')  # a malformed line too
     return ("\n".join(lines) + "\n").encode()
@@ -118,10 +135,15 @@ def test_uploaded_prompt_text_never_reaches_the_page_the_state_or_the_disk() -> 
     at.file_uploader(key="upload").set_value(("canary.jsonl", _canary_log(), "application/json")).run()
     assert not at.exception, at.exception
     assert at.success, [e.value for e in at.error]
+    assert any("img src" in e.label for e in at.sidebar.expander)  # the hostile task is there...
     for page in PAGES:
         at.sidebar.radio(key="page").set_value(page).run()
         assert not at.exception, (page, at.exception)
         assert CANARY not in _text_of(at), page
+        for markup in _markup(at):  # ...and inert wherever markdown or plotly text is rendered
+            assert "<img" not in markup, (page, markup)
+            # MathJax needs $...$ around \href: markdown escapes both, plotly text drops the $
+            assert "\\href{" not in markup or "$" not in markup, (page, markup)
     state = {k: v for k, v in at.session_state.to_dict().items() if k != "upload"}  # the widget's own bytes
     assert "advisor_upload" in state  # what the session keeps of the upload: aggregates and arrays
     assert CANARY.encode() not in pickle.dumps(state)
