@@ -11,6 +11,10 @@ Provider adapters live in ``advisor.ingest.formats``; each exposes::
 allowlist (prompt, response, header and key fields are never copied) and returns one entry per
 LLM call the object holds (an OTLP export line holds many spans). Values are not validated there:
 the shared canonical validator does that for every reader alike.
+
+``RecordError(code, field, detail)`` lives in ``advisor.ingest.errors`` (re-exported here) with the
+stable reject codes; record accounting for adapter formats counts records, not lines
+(``traces/README.md``).
 """
 
 from advisor.ingest.errors import RecordError

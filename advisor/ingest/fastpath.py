@@ -9,14 +9,17 @@ accelerator, never a second definition of validity (tests compare both on the sa
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import duckdb
 import numpy as np
 import pyarrow as pa
 
-from advisor.ingest.lines import LineBatch
+from advisor.ingest.lines import Block
 from advisor.ingest.validate import ENUMS, LABEL_FIELDS, MAX_MEASURE, MEASURE_FIELDS, TOKEN_FIELDS
 from advisor.trace import CANONICAL_FIELDS, MAX_LABEL, MAX_TOKENS, REQUIRED_FIELDS
 
+BATCH_ROWS = 50_000
 _TS_RE = (
     r"[12]\d{3}-\d{2}-\d{2}[T ]([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{1,6})?(Z|[+-]([01]\d|2[0-3]):[0-5]\d)"
 )
@@ -26,61 +29,91 @@ def _q(s: str) -> str:
     return "'" + s.replace("'", "''") + "'"
 
 
+def _sql_type(name: str) -> str:
+    if name in TOKEN_FIELDS:
+        return "BIGINT"
+    if name in MEASURE_FIELDS:
+        return "DOUBLE"
+    if name == "has_tools":
+        return "BOOLEAN"
+    if name == "tags":
+        return "JSON"
+    return "VARCHAR"
+
+
+def _alt(names: Sequence[str]) -> str:
+    return "|".join(names)
+
+
+def _suspicious_re() -> str:
+    """A value whose JSON type the lax typed parse would coerce: send the line to Python.
+
+    Matched on the raw line, so a key name inside a string value can only cause a false alarm
+    (a slower, still exact, Python check), never a miss; ``null`` is allowed (= absent).
+    """
+    strings = [n for n in CANONICAL_FIELDS if n in LABEL_FIELDS or n in ENUMS or n in ("ts_start", "ts_end")]
+    ws = r"[ \t]*"
+    return "|".join(
+        [
+            rf'"(?:{_alt(TOKEN_FIELDS)})"{ws}:{ws}(?:[^0-9n \t]|[0-9]{{11}}|[0-9]+[.eE])',
+            rf'"(?:{_alt(MEASURE_FIELDS)})"{ws}:{ws}[^0-9n \t]',
+            rf'"(?:{_alt(strings)})"{ws}:{ws}[^"n \t]',
+            rf'"has_tools"{ws}:{ws}[^tfn \t]',
+            rf'"tags"{ws}:{ws}[^{{n \t]',
+        ]
+    )
+
+
 def _build_sql() -> str:
-    struct = _q("{" + ", ".join(f'"{name}": "JSON"' for name in CANONICAL_FIELDS) + "}")
+    struct = _q("{" + ", ".join(f'"{n}": "{_sql_type(n)}"' for n in CANONICAL_FIELDS) + "}")
     conds: list[str] = []
     cols: list[str] = []
     for name in CANONICAL_FIELDS:
-        r = f"CAST(x.{name} AS VARCHAR)"  # the field's JSON text, parsed once per line
-        first = f"left({r}, 1)"
-        # the decoded string: unescape in SQL only when the text has escapes
-        s = f"(CASE WHEN contains({r}, '\\') THEN x.{name} ->> '$' ELSE {r}[2:-2] END)"
-        required = name in REQUIRED_FIELDS
-        absent = f"(x.{name} IS NULL)"
-        if name in LABEL_FIELDS or name in ENUMS:
-            if name in ENUMS:
-                good = f"({first} = '\"' AND {s} IN ({', '.join(_q(v) for v in ENUMS[name])}))"
-            else:
-                good = f"({first} = '\"' AND length({s}) BETWEEN 1 AND {MAX_LABEL})"
-            cols.append(f"CASE WHEN {first} = '\"' THEN {s} END AS {name}")
+        v = f"x.{name}"
+        if name in ENUMS:
+            good = f"({v} IN ({', '.join(_q(e) for e in ENUMS[name])}))"
+        elif name in LABEL_FIELDS:
+            good = f"(length({v}) BETWEEN 1 AND {MAX_LABEL})"
         elif name in TOKEN_FIELDS:
-            good = f"(regexp_full_match({r}, '[0-9]{{1,10}}') AND TRY_CAST({r} AS BIGINT) <= {MAX_TOKENS})"
-            cols.append(f"TRY_CAST({r} AS BIGINT) AS {name}")
+            good = f"({v} BETWEEN 0 AND {MAX_TOKENS})"
         elif name in MEASURE_FIELDS:
-            good = f"({first} BETWEEN '0' AND '9' AND TRY_CAST({r} AS DOUBLE) < {MAX_MEASURE:.0f})"
-            cols.append(f"TRY_CAST({r} AS DOUBLE) AS {name}")
+            good = f"(isfinite({v}) AND {v} >= 0 AND {v} < {MAX_MEASURE:.0f})"
         elif name in ("ts_start", "ts_end"):
-            good = (
-                f"({first} = '\"' AND regexp_full_match({s}, {_q(_TS_RE)}) "
-                f"AND TRY_CAST({s} AS TIMESTAMPTZ) IS NOT NULL)"
-            )
-            cols.append(f"epoch_us(TRY_CAST({s} AS TIMESTAMPTZ)) AS {name}")
+            good = f"(regexp_full_match({v}, {_q(_TS_RE)}) AND TRY_CAST({v} AS TIMESTAMPTZ) IS NOT NULL)"
         elif name == "has_tools":
-            good = f"({r} IN ('true', 'false'))"
-            cols.append(f"CASE WHEN {r} IN ('true', 'false') THEN {r} = 'true' END AS {name}")
+            good = "true"
         elif name == "tags":
-            x = f"x.{name}"
-            keys = f"json_keys({x})"
-            vals = f"json_extract({x}, '$.*')"
+            r = f"CAST({v} AS VARCHAR)"
+            keys = f"json_keys({r})"
+            vals = f"json_extract({r}, '$.*')"
             good = (
-                f"({first} = '{{' AND len({keys}) = len(list_distinct({keys})) "
+                f"(json_type({r}) = 'OBJECT' AND len({keys}) = len(list_distinct({keys})) "
                 f"AND list_bool_and(list_transform({keys}, lambda k: length(k) BETWEEN 1 AND {MAX_LABEL})) "
                 f"IS NOT FALSE "
-                f"AND list_bool_and(list_transform({vals}, lambda v: json_type(v) = 'VARCHAR' "
-                f"AND length(v ->> '$') <= {MAX_LABEL})) IS NOT FALSE)"
+                f"AND list_bool_and(list_transform({vals}, lambda e: json_type(e) = 'VARCHAR' "
+                f"AND length(e ->> '$') <= {MAX_LABEL})) IS NOT FALSE)"
             )
-            cols.append(f"CASE WHEN {first} = '{{' THEN {r} END AS tags_raw")
         else:  # pragma: no cover
             raise AssertionError(name)
-        conds.append(good if required else f"({absent} OR {good})")
+        if name in ("ts_start", "ts_end"):
+            cols.append(f"epoch_us(TRY_CAST({v} AS TIMESTAMPTZ)) AS {name}")
+        elif name == "tags":
+            cols.append(f"CAST({v} AS VARCHAR) AS tags_raw")
+        else:
+            cols.append(f"{v} AS {name}")
+        conds.append(
+            f"({v} IS NOT NULL AND {good})" if name in REQUIRED_FIELDS else f"({v} IS NULL OR {good})"
+        )
     # Shapes only Python can judge exactly: nested objects other than tags, arrays, trailing
-    # commas (DuckDB accepts them, JSON does not), duplicate top-level keys.
+    # commas (DuckDB accepts them, JSON does not), escapes in keys, duplicate top-level keys,
+    # and values whose JSON type differs from the field's (the typed parse is lax).
     n_braces = "(length(line) - length(replace(line, '{', '')))"
-    has_tags_obj = "(left(CAST(x.tags AS VARCHAR), 1) = '{')"
     shape = (
-        f"NOT contains(line, '[') AND {n_braces} = 1 + CASE WHEN {has_tags_obj} THEN 1 ELSE 0 END "
+        f"NOT contains(line, '[') AND NOT contains(line, '\\u') "
+        f"AND {n_braces} = 1 + CASE WHEN x.tags IS NULL THEN 0 ELSE 1 END "
         r"AND NOT regexp_matches(line, ',\s*}') "
-        "AND len(json_keys(line)) = len(list_distinct(json_keys(line)))"
+        f"AND NOT regexp_matches(line, {_q(_suspicious_re())}) "
+        "AND len(k) = len(list_distinct(k))"
     )
     ok = " AND ".join([shape, *conds])
     # Built only from canonical field names and constants of this module: no input reaches SQL text.
@@ -90,12 +123,14 @@ WITH v AS (
            length(trim(line, e' \\t\\r\\n')) = 0 AS blank,
            json_valid(line) AND left(ltrim(line), 1) = '{{' AS obj
     FROM lines
-), e AS MATERIALIZED (
+), e AS (
     SELECT i, line, blank, obj,
-           CASE WHEN obj THEN from_json(line, {struct}) END AS x
+           CASE WHEN obj THEN TRY(from_json(line, {struct})) END AS x,
+           CASE WHEN obj THEN json_keys(line) END AS k
     FROM v
 )
-SELECT i, blank, CASE WHEN obj THEN COALESCE({ok}, false) ELSE false END AS ok, {", ".join(cols)}
+SELECT i, blank, CASE WHEN obj AND x IS NOT NULL THEN COALESCE({ok}, false) ELSE false END AS ok,
+       {", ".join(cols)}
 FROM e
 """  # noqa: S608
 
@@ -103,7 +138,7 @@ FROM e
 SQL = _build_sql()
 
 
-def run_batch(con: duckdb.DuckDBPyConnection, batch: LineBatch) -> pa.Table:
+def run_batch(con: duckdb.DuckDBPyConnection, batch: Block) -> pa.Table:
     """Columns ``i, blank, ok`` + canonical columns (times as epoch µs) for every line of a batch.
 
     The batch must be valid UTF-8 (the caller checks). The Arrow array shares the batch buffer.
@@ -116,6 +151,8 @@ def run_batch(con: duckdb.DuckDBPyConnection, batch: LineBatch) -> pa.Table:
         data = data.slice(base, int(batch.starts[-1]) - base)
     lines = pa.LargeStringArray.from_buffers(n, offsets, data)
     table = pa.table({"i": pa.array(np.arange(n, dtype=np.int64)), "line": lines})
+    # several record batches let DuckDB scan them on all threads (zero-copy slices)
+    table = pa.Table.from_batches(table.to_batches(max_chunksize=BATCH_ROWS))
     con.register("lines", table)
     try:
         return con.sql(SQL).to_arrow_table()

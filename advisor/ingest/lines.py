@@ -130,3 +130,62 @@ def iter_line_batches(chunks: Iterable[bytes], max_line_bytes: int) -> Iterator[
         pending_long = []
     if pending_long:
         yield LineBatch(b"", np.array([0], dtype=np.int64), line_no, stream_pos, pending_long)
+
+
+@dataclass
+class Block:
+    """Several batches joined into one buffer, so one DuckDB query covers many chunks."""
+
+    buf: bytes
+    starts: np.ndarray
+    line_no: np.ndarray
+    offset: np.ndarray
+    long_lines: list[LongLine]
+
+    @property
+    def n(self) -> int:
+        return len(self.starts) - 1
+
+
+def _join(parts: list[LineBatch]) -> Block:
+    bufs: list[bytes] = []
+    starts: list[np.ndarray] = []
+    line_no: list[np.ndarray] = []
+    offset: list[np.ndarray] = []
+    long_lines: list[LongLine] = []
+    pos = 0
+    for b in parts:
+        long_lines.extend(b.long_lines)
+        if b.n == 0:
+            continue
+        lo, hi = int(b.starts[0]), int(b.starts[-1])
+        bufs.append(b.buf[lo:hi] if (lo, hi) != (0, len(b.buf)) else b.buf)
+        starts.append(b.starts[:-1] - lo + pos)
+        line_no.append(b.line_numbers())
+        offset.append(b.offsets())
+        pos += hi - lo
+    if not bufs:
+        empty = np.zeros(0, dtype=np.int64)
+        return Block(b"", np.zeros(1, dtype=np.int64), empty, empty, long_lines)
+    buf = bufs[0] if len(bufs) == 1 else b"".join(bufs)
+    return Block(
+        buf,
+        np.concatenate([*starts, np.array([pos], dtype=np.int64)]).astype(np.int64),
+        np.concatenate(line_no),
+        np.concatenate(offset),
+        long_lines,
+    )
+
+
+def iter_blocks(batches: Iterable[LineBatch], min_bytes: int) -> Iterator[Block]:
+    """Group batches until about ``min_bytes`` of lines; results do not depend on chunk size."""
+    parts: list[LineBatch] = []
+    size = 0
+    for b in batches:
+        parts.append(b)
+        size += int(b.starts[-1] - b.starts[0]) if b.n else 0
+        if size >= min_bytes:
+            yield _join(parts)
+            parts, size = [], 0
+    if parts:
+        yield _join(parts)
