@@ -32,3 +32,9 @@ def record(module: ModuleType, obj: dict[str, Any]) -> dict[str, Any]:
     assert isinstance(result, dict), f"expected a record, got {result}"
     TraceRecord.model_validate_json(json.dumps(result))
     return result
+
+
+def why(result: object) -> tuple[str, str | None]:
+    """(code, field) of a RecordError: what tests pin (the detail text may be reworded)."""
+    assert isinstance(result, RecordError), f"expected a RecordError, got {result}"
+    return result.code, result.field

@@ -6,8 +6,7 @@ import genai_prices
 import pytest
 
 from advisor.ingest.formats import anthropic
-from advisor.ingest.formats._common import RecordError
-from tests.formats._helpers import one, record
+from tests.formats._helpers import one, record, why
 from tests.formats.fixtures import anthropic_batch_line, anthropic_envelope, anthropic_message
 
 
@@ -17,7 +16,7 @@ def _timed(obj: dict) -> dict:
 
 
 def test_bare_message_has_no_time_and_is_rejected() -> None:
-    assert one(anthropic, anthropic_message()) == RecordError("MISSING_FIELD", "ts_start")
+    assert why(one(anthropic, anthropic_message())) == ("MISSING_FIELD", "ts_start")
 
 
 def test_cache_reads_and_writes_are_added_back_into_input_tokens() -> None:
@@ -51,7 +50,7 @@ def test_null_cache_fields_count_as_none() -> None:
 def test_cache_arithmetic_refuses_a_mistyped_count() -> None:
     body = anthropic_message()
     body["usage"]["cache_read_input_tokens"] = "1800"
-    assert one(anthropic, _timed(body)) == RecordError("WRONG_TYPE", "usage.cache_read_input_tokens")
+    assert why(one(anthropic, _timed(body))) == ("TYPE_MISMATCH", "usage.cache_read_input_tokens")
 
 
 def test_tool_use_block_means_tool_call() -> None:
@@ -61,7 +60,7 @@ def test_tool_use_block_means_tool_call() -> None:
 
 def test_batch_result_without_time_is_rejected_and_with_time_is_batch_tier() -> None:
     line = anthropic_batch_line(i=3)
-    assert one(anthropic, line) == RecordError("MISSING_FIELD", "ts_start")
+    assert why(one(anthropic, line)) == ("MISSING_FIELD", "ts_start")
     rec = record(anthropic, _timed(line))
     assert rec["service_tier"] == "batch"
     assert rec["tags"] == {"batch.custom_id": "my-request-3"}
@@ -70,12 +69,13 @@ def test_batch_result_without_time_is_rejected_and_with_time_is_batch_tier() -> 
 
 @pytest.mark.parametrize("outcome", ["canceled", "expired"])
 def test_batch_entries_that_never_ran(outcome) -> None:
-    assert one(anthropic, anthropic_batch_line(outcome=outcome)) == RecordError("NOT_EXECUTED", "result.type")
+    assert why(one(anthropic, anthropic_batch_line(outcome=outcome))) == ("NOT_EXECUTED", "result.type")
 
 
 def test_batch_errored_result_has_no_model_to_place() -> None:
-    assert one(anthropic, _timed(anthropic_batch_line(outcome="errored"))) == RecordError(
-        "MISSING_FIELD", "result.message.model"
+    assert why(one(anthropic, _timed(anthropic_batch_line(outcome="errored")))) == (
+        "MISSING_FIELD",
+        "result.message.model",
     )
 
 
@@ -106,4 +106,4 @@ def test_envelope_through_bedrock_keeps_the_hinted_provider() -> None:
 def test_envelope_without_id_anywhere_is_rejected() -> None:
     env = anthropic_envelope(error=True)
     del env["response"]["request_id"]
-    assert one(anthropic, env) == RecordError("MISSING_FIELD", "request_id")
+    assert why(one(anthropic, env)) == ("MISSING_FIELD", "request_id")

@@ -40,16 +40,16 @@ def test_mapped_provider_ids_exist_in_genai_prices() -> None:
 def test_epoch_seconds() -> None:
     assert c.epoch_s_to_iso(0, "t") == "1970-01-01T00:00:00.000000Z"
     assert c.epoch_s_to_iso(1764201600.25, "t") == "2025-11-27T00:00:00.250000Z"
-    assert c.epoch_s_to_iso(True, "t") == c.RecordError("WRONG_TYPE", "t")
+    assert c.epoch_s_to_iso(True, "t") == c.RecordError("TYPE_MISMATCH", "t")
     assert c.epoch_s_to_iso(1e300, "t") == c.RecordError("BAD_TIMESTAMP", "t")
 
 
 def test_epoch_nanoseconds() -> None:
     assert c.epoch_ns_to_iso("1764201600999999999", "t") == "2025-11-27T00:00:00.999999Z"
     assert c.epoch_ns_to_iso(1764201600000000000, "t") == "2025-11-27T00:00:00.000000Z"
-    assert c.epoch_ns_to_iso("-5", "t") == c.RecordError("WRONG_TYPE", "t")
+    assert c.epoch_ns_to_iso("-5", "t") == c.RecordError("TYPE_MISMATCH", "t")
     assert c.epoch_ns_to_iso("0", "t") == c.RecordError("BAD_TIMESTAMP", "t")
-    assert c.epoch_ns_to_iso("9" * 30, "t") == c.RecordError("WRONG_TYPE", "t")
+    assert c.epoch_ns_to_iso("9" * 30, "t") == c.RecordError("TYPE_MISMATCH", "t")
 
 
 def test_tag_map_keeps_labels_and_drops_secrets_and_prose() -> None:

@@ -51,3 +51,26 @@ def test_unrelated_objects_are_detected_by_nobody(obj) -> None:
 @pytest.mark.parametrize("name", sorted(ADAPTERS))
 def test_unknown_shape_is_reported_not_guessed(name) -> None:
     assert ADAPTERS[name].to_canonical({}, "no-such-shape") == [RecordError("UNKNOWN_SCHEMA", None)]
+
+
+def _claims(obj: dict) -> dict[str, str]:
+    return {name: shape for name, module in ADAPTERS.items() if (shape := module.detect(obj))}
+
+
+def test_envelope_claims_follow_the_body_then_the_provider_hint() -> None:
+    from tests.formats.fixtures import anthropic_message, openai_chat_completion
+
+    ts = {"timestamp": "2025-11-27T10:00:00Z", "request": {"model": "m"}}
+    envelope = "request-response+timestamp"
+    # An OpenAI-compatible body served by another provider: the OpenAI adapter reads it.
+    assert _claims({**ts, "provider": "anthropic", "response": openai_chat_completion()}) == {
+        "openai": envelope
+    }
+    assert _claims({**ts, "provider": "azure", "response": anthropic_message()}) == {"anthropic": envelope}
+    # No body at all: only an explicit provider decides.
+    failed = {**ts, "status_code": 500, "error": {"type": "server_error"}}
+    assert _claims({**failed, "provider": "openai"}) == {"openai": envelope}
+    assert _claims({**failed, "provider": "anthropic"}) == {"anthropic": envelope}
+    assert _claims(failed) == {}
+    # A request/response pair without any clock is nobody's.
+    assert _claims({"request": {"model": "m"}, "response": anthropic_message()}) == {}

@@ -7,7 +7,7 @@ import pytest
 
 from advisor.ingest.formats import openai
 from advisor.ingest.formats._common import RecordError
-from tests.formats._helpers import one, record
+from tests.formats._helpers import one, record, why
 from tests.formats.fixtures import (
     openai_batch_line,
     openai_chat_completion,
@@ -71,7 +71,7 @@ def test_responses_failed_is_an_error_record_with_zero_tokens() -> None:
 def test_responses_in_progress_has_no_usage_and_is_rejected() -> None:
     body = openai_response()
     body.update(status="in_progress", usage=None)
-    assert one(openai, body) == RecordError("MISSING_FIELD", "usage.input_tokens")
+    assert why(one(openai, body)) == ("MISSING_FIELD", "usage.input_tokens")
 
 
 def test_batch_output_is_batch_tier_and_keeps_custom_id() -> None:
@@ -90,13 +90,14 @@ def test_batch_without_request_id_falls_back_to_custom_id() -> None:
 
 
 def test_batch_http_error_without_body_time_is_rejected_by_path() -> None:
-    assert one(openai, openai_batch_line(outcome="http_error")) == RecordError(
-        "MISSING_FIELD", "response.body.created"
+    assert why(one(openai, openai_batch_line(outcome="http_error"))) == (
+        "MISSING_FIELD",
+        "response.body.created",
     )
 
 
 def test_batch_expired_request_never_ran() -> None:
-    assert one(openai, openai_batch_line(outcome="expired")) == RecordError("NOT_EXECUTED", "error.code")
+    assert why(one(openai, openai_batch_line(outcome="expired"))) == ("NOT_EXECUTED", "error.code")
 
 
 def test_envelope_takes_time_labels_and_request_facts() -> None:
@@ -143,7 +144,7 @@ def test_envelope_numeric_timestamp_is_passed_for_the_reader_to_unit() -> None:
 
 
 @pytest.mark.parametrize(
-    ("created", "code"), [(True, "WRONG_TYPE"), ("soon", "WRONG_TYPE"), (10**20, "BAD_TIMESTAMP")]
+    ("created", "code"), [(True, "TYPE_MISMATCH"), ("soon", "TYPE_MISMATCH"), (10**20, "BAD_TIMESTAMP")]
 )
 def test_bad_created_is_a_record_error_naming_the_field(created, code) -> None:
     body = openai_chat_completion()
@@ -154,4 +155,18 @@ def test_bad_created_is_a_record_error_naming_the_field(created, code) -> None:
 def test_missing_usage_names_the_openai_path() -> None:
     body = openai_chat_completion()
     del body["usage"]
-    assert one(openai, body) == RecordError("MISSING_FIELD", "usage.prompt_tokens")
+    assert why(one(openai, body)) == ("MISSING_FIELD", "usage.prompt_tokens")
+
+
+def test_envelope_without_its_own_clock_uses_the_response_created() -> None:
+    env = openai_envelope(i=2)
+    del env["timestamp"]
+    rec = record(openai, env)
+    assert rec["ts_start"] == "2025-11-27T00:01:14.000000Z"  # response.created = T0 + 74 s
+    assert rec["source"] == "openai:request-response+timestamp"
+
+
+def test_error_envelope_without_any_clock_is_not_claimed() -> None:
+    env = openai_envelope(error=True)
+    del env["timestamp"]
+    assert openai.detect(env) is None

@@ -11,36 +11,35 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
+from advisor.ingest import errors
+from advisor.ingest.errors import RecordError
 from advisor.trace import CANONICAL_FIELDS, MAX_LABEL, REQUIRED_FIELDS
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_CANONICAL = frozenset(CANONICAL_FIELDS)
 
 
-@dataclass(frozen=True, slots=True)
-class RecordError:
-    """Why one record could not be projected: a stable code and the source field path, never a value."""
-
-    code: str
-    field: str | None = None
-
-
-# Reject codes produced by the adapters (the reader counts them like its own codes).
-MISSING_FIELD = "MISSING_FIELD"
+# RecordError(code, field, detail) is the reader's own type (advisor.ingest.errors), so adapter
+# rejects are counted and sampled exactly like the reader's; codes below are shared with it.
+MISSING_FIELD = errors.MISSING_FIELD
 """A required piece (id, time, model, usage) is absent from the record."""
-WRONG_TYPE = "WRONG_TYPE"
+TYPE_MISMATCH = errors.TYPE_MISMATCH
 """A field we must compute with (token arithmetic, time conversion) has the wrong JSON type."""
-BAD_TIMESTAMP = "BAD_TIMESTAMP"
+BAD_TIMESTAMP = errors.BAD_TIMESTAMP
 """A numeric timestamp that is not a representable instant."""
+UNKNOWN_SCHEMA = errors.UNKNOWN_SCHEMA
+"""``to_canonical`` was asked for a shape this adapter does not produce."""
 NOT_EXECUTED = "NOT_EXECUTED"
 """A batch entry that was canceled or expired: no LLM call happened, so there is nothing to replay."""
-UNKNOWN_SCHEMA = "UNKNOWN_SCHEMA"
-"""``to_canonical`` was asked for a shape this adapter does not produce."""
 
 Result = dict[str, Any] | RecordError
+
+# Membership tests against values read from logs use tuples, not sets: a JSON list or object in
+# an unexpected place is unhashable, and ``[] in {"a"}`` raises where ``[] in ("a",)`` is False.
 
 # Envelope keys written by in-house loggers next to a request/response pair, in priority order.
 TS_START_KEYS: tuple[str, ...] = (
@@ -86,7 +85,7 @@ def get(obj: object, path: str) -> Any:
     """``a.b.0.c`` lookup through dicts and lists; None when any step is absent or the wrong type."""
     cur: Any = obj
     for part in path.split("."):
-        if isinstance(cur, Mapping):
+        if isinstance(cur, dict):
             cur = cur.get(part)
         elif isinstance(cur, list) and part.isdigit():
             idx = int(part)
@@ -142,16 +141,22 @@ def tag_map(source: object, *, prefix: str = "") -> dict[str, str]:
     most four words). Nested values, numbers and prose are dropped, never truncated.
     """
     out: dict[str, str] = {}
-    if not isinstance(source, Mapping):
+    if not isinstance(source, dict):
         return out
     for key, value in source.items():
         if len(out) >= MAX_TAGS:
             break
-        if not isinstance(key, str) or not _TAG_KEY_RE.match(key) or _DENY_KEY_RE.search(key):
+        if not isinstance(key, str) or not _tag_key_allowed(key):
             continue
         if _is_tag_value(value):
             out[prefix + key] = value  # type: ignore[assignment]
     return out
+
+
+@lru_cache(maxsize=4096)
+def _tag_key_allowed(key: str) -> bool:
+    """Identifier-like and not naming a secret or content (cached: logs repeat their keys)."""
+    return bool(_TAG_KEY_RE.match(key)) and not _DENY_KEY_RE.search(key)
 
 
 def _is_tag_value(value: object) -> bool:
@@ -181,7 +186,7 @@ def epoch_s_to_iso(value: object, path: str) -> str | RecordError:
     Exact for integers; floats keep microseconds (the precision of a Python datetime).
     """
     if not is_number(value):
-        return RecordError(WRONG_TYPE, path)
+        return RecordError(TYPE_MISMATCH, path)
     try:
         if is_int(value):
             ts = _EPOCH + timedelta(seconds=int(value))  # type: ignore[arg-type]
@@ -199,7 +204,7 @@ def epoch_ns_to_iso(value: object, path: str) -> str | RecordError:
     elif is_int(value):
         ns = int(value)  # type: ignore[arg-type]
     else:
-        return RecordError(WRONG_TYPE, path)
+        return RecordError(TYPE_MISMATCH, path)
     if ns <= 0:
         return RecordError(BAD_TIMESTAMP, path)
     try:
@@ -215,11 +220,12 @@ def iso_z(ts: datetime) -> str:
 
 def passthrough_time(value: object, path: str) -> object:
     """A logger's own timestamp: strings pass as written (the validator parses them and applies
-    ``--assume-tz``); numbers pass as numbers (their unit is ambiguous, so the reader applies
-    ``--time-unit``); anything else is a type error."""
+    ``--assume-tz``); numbers pass as numbers, never guessed into seconds or milliseconds (a
+    generic envelope declares no unit: the validator must apply ``--time-unit`` or reject them);
+    anything else is a type error."""
     if isinstance(value, str) or is_number(value):
         return value
-    return RecordError(WRONG_TYPE, path)
+    return RecordError(TYPE_MISMATCH, path)
 
 
 def parse_json_text(value: object) -> object:
@@ -317,7 +323,7 @@ def finish(record: dict[str, Any], paths: Mapping[str, str]) -> Result:
         if isinstance(value, RecordError):
             return value
     out = {k: v for k, v in record.items() if v is not None}
-    unknown = set(out) - set(CANONICAL_FIELDS)
+    unknown = out.keys() - _CANONICAL
     if unknown:  # a bug in an adapter, not in the input
         raise AssertionError(f"non-canonical keys produced: {sorted(unknown)}")
     for name in REQUIRED_FIELDS:
@@ -372,14 +378,14 @@ def envelope_error(obj: Mapping[str, Any], body: object) -> str | None:
     status = status_hit[1] if status_hit else None
     if status is None and is_int(obj.get("status")):
         status = obj.get("status")
-    if not is_int(status) and isinstance(body, Mapping) and is_int(body.get("status_code")):
+    if not is_int(status) and isinstance(body, dict) and is_int(body.get("status_code")):
         status = body.get("status_code")
     candidates: list[object] = []
     for holder in (obj, body):
-        if isinstance(holder, Mapping):
+        if isinstance(holder, dict):
             err = holder.get("error")
-            if isinstance(err, Mapping):
-                inner = err.get("error") if isinstance(err.get("error"), Mapping) else err
+            if isinstance(err, dict):
+                inner = err.get("error") if isinstance(err.get("error"), dict) else err
                 # OpenAI: code is the specific one ("rate_limit_exceeded" vs type "requests");
                 # Anthropic has only type ("overloaded_error").
                 candidates += [inner.get("code"), inner.get("type")]  # type: ignore[union-attr]
@@ -395,12 +401,13 @@ def envelope_error(obj: Mapping[str, Any], body: object) -> str | None:
     return f"http_{status}" if is_int(status) else "error"
 
 
-def is_envelope(obj: Mapping[str, Any]) -> bool:
-    """A logger's record: a request and/or response object beside a timestamp of its own."""
+def is_envelope(obj: Mapping[str, Any], *, body_has_time: bool = False) -> bool:
+    """A logger's record: a request and/or response object beside a timestamp of its own (or
+    around a response body that carries one, ``body_has_time``)."""
     if "call_type" in obj or "resourceSpans" in obj:  # LiteLLM and OTLP records have their own adapters
         return False
-    has_pair = isinstance(obj.get("response"), Mapping) or isinstance(obj.get("request"), Mapping)
-    return has_pair and first_key(obj, TS_START_KEYS) is not None
+    has_pair = isinstance(obj.get("response"), dict) or isinstance(obj.get("request"), dict)
+    return has_pair and (body_has_time or first_key(obj, TS_START_KEYS) is not None)
 
 
 def provider_hint(obj: Mapping[str, Any]) -> str | None:

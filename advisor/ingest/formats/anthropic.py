@@ -28,9 +28,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from advisor.ingest.formats._common import (
+    MISSING_FIELD,
     NOT_EXECUTED,
+    TYPE_MISMATCH,
     UNKNOWN_SCHEMA,
-    WRONG_TYPE,
     RecordError,
     Result,
     code_label,
@@ -52,25 +53,25 @@ BATCH = "message-batch-result"
 ENVELOPE = "request-response+timestamp"
 SHAPES: tuple[str, ...] = (MESSAGE, BATCH, ENVELOPE)
 
-_RESULT_TYPES = {"succeeded", "errored", "canceled", "expired"}
+_RESULT_TYPES = ("succeeded", "errored", "canceled", "expired")
 _TIERS = {"standard": "default", "priority": "priority", "batch": "batch"}
-_TOOL_BLOCKS = {"tool_use"}
+_TOOL_BLOCKS = ("tool_use",)
 
 
 def detect(obj: dict[str, Any]) -> str | None:
     """The Anthropic shape of one parsed record, or None."""
-    if not isinstance(obj, Mapping):
+    if not isinstance(obj, dict):
         return None
     if obj.get("type") == "message" and "usage" in obj and "content" in obj:
         return MESSAGE
     result = obj.get("result")
-    if "custom_id" in obj and isinstance(result, Mapping) and result.get("type") in _RESULT_TYPES:
+    if "custom_id" in obj and isinstance(result, dict) and result.get("type") in _RESULT_TYPES:
         return BATCH
     if is_envelope(obj):
         body = obj.get("response")
-        if isinstance(body, Mapping) and body.get("type") in ("message", "error"):
+        if isinstance(body, dict) and body.get("type") in ("message", "error"):
             return ENVELOPE
-        openai_body = isinstance(body, Mapping) and "object" in body
+        openai_body = isinstance(body, dict) and "object" in body
         if provider_hint(obj) == NAME and not openai_body:
             return ENVELOPE
     return None
@@ -110,14 +111,14 @@ def _input_total(usage: Mapping[str, Any], prefix: str) -> object:
         return None
     for key, value in parts.items():
         if value is not None and not is_int(value):
-            return RecordError(WRONG_TYPE, f"{prefix}usage.{key}")
+            return RecordError(TYPE_MISMATCH, f"{prefix}usage.{key}")
     return sum(int(v) for v in parts.values() if v is not None)
 
 
 def _message_fields(msg: Mapping[str, Any], prefix: str) -> dict[str, Any]:
-    usage = msg.get("usage") if isinstance(msg.get("usage"), Mapping) else {}
+    usage = msg.get("usage") if isinstance(msg.get("usage"), dict) else {}
     content = msg.get("content") if isinstance(msg.get("content"), list) else []
-    tool_call = any(isinstance(b, Mapping) and b.get("type") in _TOOL_BLOCKS for b in content)
+    tool_call = any(isinstance(b, dict) and b.get("type") in _TOOL_BLOCKS for b in content)
     tier = usage.get("service_tier")
     return {
         "request_id": id_label(msg.get("id")),
@@ -144,18 +145,26 @@ def _mark_error(fields: dict[str, Any], error_type: str | None) -> None:
             fields[key] = 0
 
 
+_NO_CLOCK = "Anthropic responses carry no timestamp; log them in an envelope with one"
+
+
 def _done(fields: dict[str, Any], source: str, paths: dict[str, str]) -> Result:
     fields["provider"] = NAME
     fields["source"] = source
-    return finish(fields, paths)
+    result = finish(fields, paths)
+    if isinstance(result, RecordError) and result.code == MISSING_FIELD and result.field == "ts_start":
+        return RecordError(MISSING_FIELD, "ts_start", _NO_CLOCK)
+    return result
 
 
 def _batch(obj: Mapping[str, Any], source: str) -> Result:
-    result = obj["result"]
+    result = obj.get("result")
+    if not isinstance(result, dict):
+        return RecordError(MISSING_FIELD, "result")
     kind = result.get("type")
     if kind in ("canceled", "expired"):
-        return RecordError(NOT_EXECUTED, "result.type")
-    message = result.get("message") if isinstance(result.get("message"), Mapping) else {}
+        return RecordError(NOT_EXECUTED, "result.type", "batch entry was canceled or expired; no call ran")
+    message = result.get("message") if isinstance(result.get("message"), dict) else {}
     fields = _message_fields(message, "result.message.") if kind == "succeeded" else {"status": "ok"}
     if kind == "errored":
         _mark_error(fields, code_label(get(result, "error.error.type")) or "errored")
@@ -170,14 +179,14 @@ def _batch(obj: Mapping[str, Any], source: str) -> Result:
 
 
 def _envelope(obj: Mapping[str, Any], source: str) -> Result:
-    request = obj.get("request") if isinstance(obj.get("request"), Mapping) else {}
+    request = obj.get("request") if isinstance(obj.get("request"), dict) else {}
     body = obj.get("response")
-    is_message = isinstance(body, Mapping) and body.get("type") == "message"
+    is_message = isinstance(body, dict) and body.get("type") == "message"
     fields = _message_fields(body, "response.") if is_message else {"status": "ok"}  # type: ignore[arg-type]
     labels = envelope_labels(obj, request)
     fields.update({k: v for k, v in labels.items() if v is not None and k != "request_id"})
     fields.update(envelope_time_fields(obj))
-    body_id = id_label(body.get("request_id")) if isinstance(body, Mapping) else None
+    body_id = id_label(body.get("request_id")) if isinstance(body, dict) else None
     fields["request_id"] = labels.get("request_id") or fields.get("request_id") or body_id
     fields["model"] = request.get("model") or fields.get("model")
     if request:

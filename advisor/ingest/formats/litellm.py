@@ -65,12 +65,12 @@ SHAPES: tuple[str, ...] = (PAYLOAD, SPEND_LOGS)
 TASK_TAG_KEY = "request_tags.0"
 """Where the first LiteLLM request tag lands in ``tags`` (LiteLLM's convention names the task)."""
 
-_JSON_FORMATS = {"json_object", "json_schema"}
+_JSON_FORMATS = ("json_object", "json_schema")
 
 
 def detect(obj: dict[str, Any]) -> str | None:
     """The LiteLLM shape of one parsed record, or None."""
-    if not isinstance(obj, Mapping) or "call_type" not in obj:
+    if not isinstance(obj, dict) or "call_type" not in obj:
         return None
     if "request_id" in obj and "spend" in obj:
         return SPEND_LOGS
@@ -107,7 +107,7 @@ def _provider_and_model(obj: Mapping[str, Any], hidden_model: object = None) -> 
 
 def _usage_details(usage: object) -> dict[str, Any]:
     """Cache and reasoning counts from a LiteLLM ``Usage`` dict (OpenAI names plus Anthropic's)."""
-    if not isinstance(usage, Mapping):
+    if not isinstance(usage, dict):
         return {}
     read = get(usage, "prompt_tokens_details.cached_tokens")
     if read is None:
@@ -122,11 +122,11 @@ def _usage_details(usage: object) -> dict[str, Any]:
 def _response_shape(response: object, params: object) -> dict[str, Any]:
     """finish_reason / output_type / has_tools derived (never copied) from the logged call."""
     out: dict[str, Any] = {}
-    if isinstance(params, Mapping):
+    if isinstance(params, dict):
         out["has_tools"] = bool(params.get("tools") or params.get("functions"))
-    if isinstance(response, Mapping):
+    if isinstance(response, dict):
         choice = get(response, "choices.0")
-        if isinstance(choice, Mapping):
+        if isinstance(choice, dict):
             out["finish_reason"] = code_label(choice.get("finish_reason"))
             if get(choice, "message.tool_calls") or get(choice, "message.function_call"):
                 out["output_type"] = "tool_call"
@@ -140,7 +140,7 @@ def _response_shape(response: object, params: object) -> dict[str, Any]:
 def _error_type(status: object, info: object) -> str | None:
     if status != "failure":
         return None
-    if isinstance(info, Mapping):
+    if isinstance(info, dict):
         label = code_label(info.get("error_class")) or code_label(info.get("error_code"))
         if label:
             return label
@@ -154,8 +154,8 @@ def _seconds_between(start: object, end: object) -> float | None:
 
 
 def _payload(obj: Mapping[str, Any]) -> Result:
-    meta = obj.get("metadata") if isinstance(obj.get("metadata"), Mapping) else {}
-    hidden = obj.get("hidden_params") if isinstance(obj.get("hidden_params"), Mapping) else {}
+    meta = obj.get("metadata") if isinstance(obj.get("metadata"), dict) else {}
+    hidden = obj.get("hidden_params") if isinstance(obj.get("hidden_params"), dict) else {}
     provider, model = _provider_and_model(obj, hidden.get("litellm_model_name"))
     start, end, first = obj.get("startTime"), obj.get("endTime"), obj.get("completionStartTime")
     streamed = obj.get("stream") is True or (
@@ -258,7 +258,7 @@ def _iso_ms_between(start: object, end: object) -> float | None:
 
 def _spend_logs(obj: Mapping[str, Any]) -> Result:
     meta = parse_json_text(obj.get("metadata"))
-    meta = meta if isinstance(meta, Mapping) else {}
+    meta = meta if isinstance(meta, dict) else {}
     provider, model = _provider_and_model(obj)
     start, end, first = obj.get("startTime"), obj.get("endTime"), obj.get("completionStartTime")
     status = obj.get("status") or meta.get("status")

@@ -56,16 +56,16 @@ BATCH = "batch-output"
 ENVELOPE = "request-response+timestamp"
 SHAPES: tuple[str, ...] = (CHAT, TEXT, RESPONSE, BATCH, ENVELOPE)
 
-_BODY_OBJECTS = {CHAT, TEXT, RESPONSE}
-_CLIENT_TOOL_CALLS = {"function_call", "custom_tool_call", "computer_call", "local_shell_call"}
-_JSON_FORMATS = {"json_object", "json_schema"}
-_NOT_RUN_CODES = {"batch_expired", "batch_cancelled"}
-_OPENAI_PROVIDERS = {"openai", "azure"}
+_BODY_OBJECTS = (CHAT, TEXT, RESPONSE)
+_CLIENT_TOOL_CALLS = ("function_call", "custom_tool_call", "computer_call", "local_shell_call")
+_JSON_FORMATS = ("json_object", "json_schema")
+_NOT_RUN_CODES = ("batch_expired", "batch_cancelled")
+_OPENAI_PROVIDERS = ("openai", "azure")
 
 
 def detect(obj: dict[str, Any]) -> str | None:
     """The OpenAI shape of one parsed record, or None."""
-    if not isinstance(obj, Mapping):
+    if not isinstance(obj, dict):
         return None
     kind = obj.get("object")
     if kind in (CHAT, TEXT) and isinstance(obj.get("choices"), list):
@@ -74,20 +74,21 @@ def detect(obj: dict[str, Any]) -> str | None:
         return RESPONSE
     if "custom_id" in obj and "result" not in obj and ("response" in obj or "error" in obj):
         resp = obj.get("response")
-        if isinstance(resp, Mapping) and ("status_code" in resp or "body" in resp):
+        if isinstance(resp, dict) and ("status_code" in resp or "body" in resp):
             return BATCH
-        if resp is None and isinstance(obj.get("error"), Mapping):
+        if resp is None and isinstance(obj.get("error"), dict):
             return BATCH
         return None
-    if is_envelope(obj):
+    body = obj.get("response")
+    known_body = isinstance(body, dict) and body.get("object") in _BODY_OBJECTS
+    if is_envelope(obj, body_has_time=known_body):
         hint = provider_hint(obj)
-        body = obj.get("response")
-        if isinstance(body, Mapping):
+        if isinstance(body, dict):
             if body.get("object") in _BODY_OBJECTS:
                 return ENVELOPE
-            if hint is None and isinstance(body.get("error"), Mapping) and "type" not in body:
+            if hint is None and isinstance(body.get("error"), dict) and "type" not in body:
                 return ENVELOPE  # OpenAI error bodies are {"error": {...}}; Anthropic's carry "type"
-        anthropic_body = isinstance(body, Mapping) and body.get("type") in ("message", "error")
+        anthropic_body = isinstance(body, dict) and body.get("type") in ("message", "error")
         if hint in _OPENAI_PROVIDERS and not anthropic_body:
             return ENVELOPE
     return None
@@ -108,7 +109,7 @@ def to_canonical(obj: dict[str, Any], shape: str) -> list[dict[str, Any] | Recor
 
 
 def _paths(prefix: str, body: Mapping[str, Any] | None) -> dict[str, str]:
-    responses = isinstance(body, Mapping) and body.get("object") == RESPONSE
+    responses = isinstance(body, dict) and body.get("object") == RESPONSE
     return {
         "request_id": prefix + "id",
         "ts_start": prefix + ("created_at" if responses else "created"),
@@ -124,11 +125,11 @@ def _time(body: Mapping[str, Any], key: str, prefix: str) -> object:
 
 
 def _chat_fields(body: Mapping[str, Any], prefix: str) -> dict[str, Any]:
-    usage = body.get("usage") if isinstance(body.get("usage"), Mapping) else {}
+    usage = body.get("usage") if isinstance(body.get("usage"), dict) else {}
     choices = body.get("choices") if isinstance(body.get("choices"), list) else []
-    first = choices[0] if choices and isinstance(choices[0], Mapping) else {}
+    first = choices[0] if choices and isinstance(choices[0], dict) else {}
     tool_call = any(
-        isinstance(c, Mapping) and (get(c, "message.tool_calls") or get(c, "message.function_call"))
+        isinstance(c, dict) and (get(c, "message.tool_calls") or get(c, "message.function_call"))
         for c in choices
     )
     return {
@@ -147,9 +148,9 @@ def _chat_fields(body: Mapping[str, Any], prefix: str) -> dict[str, Any]:
 
 
 def _responses_fields(body: Mapping[str, Any], prefix: str) -> dict[str, Any]:
-    usage = body.get("usage") if isinstance(body.get("usage"), Mapping) else {}
+    usage = body.get("usage") if isinstance(body.get("usage"), dict) else {}
     output = body.get("output") if isinstance(body.get("output"), list) else []
-    tool_call = any(isinstance(o, Mapping) and o.get("type") in _CLIENT_TOOL_CALLS for o in output)
+    tool_call = any(isinstance(o, dict) and o.get("type") in _CLIENT_TOOL_CALLS for o in output)
     if tool_call:
         output_type = "tool_call"
     elif get(body, "text.format.type") in _JSON_FORMATS:
@@ -182,9 +183,9 @@ def _responses_fields(body: Mapping[str, Any], prefix: str) -> dict[str, Any]:
 
 
 def _body_fields(body: object, prefix: str) -> dict[str, Any]:
-    if isinstance(body, Mapping) and body.get("object") == RESPONSE:
+    if isinstance(body, dict) and body.get("object") == RESPONSE:
         return _responses_fields(body, prefix)
-    if isinstance(body, Mapping) and body.get("object") in (CHAT, TEXT):
+    if isinstance(body, dict) and body.get("object") in (CHAT, TEXT):
         return _chat_fields(body, prefix)
     return {"status": "ok"}
 
@@ -209,11 +210,13 @@ def _bare(fields: dict[str, Any], body: Mapping[str, Any], source: str) -> Resul
 
 
 def _batch(obj: Mapping[str, Any], source: str) -> Result:
-    resp = obj.get("response") if isinstance(obj.get("response"), Mapping) else None
+    resp = obj.get("response") if isinstance(obj.get("response"), dict) else None
     err = obj.get("error")
     if resp is None or resp.get("body") is None:
         if code_label(get(err, "code")) in _NOT_RUN_CODES:
-            return RecordError(NOT_EXECUTED, "error.code")
+            return RecordError(
+                NOT_EXECUTED, "error.code", "batch request expired or was cancelled; no call ran"
+            )
         return RecordError(MISSING_FIELD, "response.body")
     body = resp["body"]
     fields = _body_fields(body, "response.body.")
@@ -226,16 +229,15 @@ def _batch(obj: Mapping[str, Any], source: str) -> Result:
     fields["service_tier"] = "batch"
     fields["provider"] = NAME
     fields["source"] = source
-    paths = _paths("response.body.", body if isinstance(body, Mapping) else None)
+    paths = _paths("response.body.", body if isinstance(body, dict) else None)
     paths["request_id"] = "custom_id"
     return finish(fields, paths)
 
 
 def _envelope(obj: Mapping[str, Any], source: str) -> Result:
-    request = obj.get("request") if isinstance(obj.get("request"), Mapping) else {}
+    request = obj.get("request") if isinstance(obj.get("request"), dict) else {}
     body = obj.get("response")
-    fields = _body_fields(body, "response.")
-    fields.pop("ts_start", None)  # the logger's own clock marks when the request was sent
+    fields = _body_fields(body, "response.")  # its created/created_at, unless the logger's clock below
     labels = envelope_labels(obj, request)
     fields.update({k: v for k, v in labels.items() if v is not None and k != "request_id"})
     fields.update(envelope_time_fields(obj))
@@ -256,6 +258,8 @@ def _envelope(obj: Mapping[str, Any], source: str) -> Result:
     _mark_error(fields, envelope_error(obj, body))
     fields["provider"] = provider_hint(obj) or NAME
     fields["source"] = source
-    paths = _paths("response.", body if isinstance(body, Mapping) else None)
-    paths.update({"ts_start": "timestamp", "model": "request.model", "request_id": "request_id"})
+    paths = _paths("response.", body if isinstance(body, dict) else None)
+    paths.update({"model": "request.model", "request_id": "request_id"})
+    if not isinstance(body, dict) or body.get("object") not in _BODY_OBJECTS:
+        paths["ts_start"] = "timestamp"
     return finish(fields, paths)

@@ -50,13 +50,13 @@ NAME = "otel"
 OTLP_JSON = "otlp-json"
 SHAPES: tuple[str, ...] = (OTLP_JSON,)
 
-MODEL_CALL_OPERATIONS = frozenset({"chat", "text_completion", "generate_content", "embeddings"})
+MODEL_CALL_OPERATIONS = ("chat", "text_completion", "generate_content", "embeddings")
 """Operations that are one call to a model (``invoke_agent``/``execute_tool`` spans are not, and
 an agent span's usage totals would double-count its child calls)."""
 
 _ERROR_CODES = (2, "2", "STATUS_CODE_ERROR")
 _OUTPUT_TYPES = {"text": "text", "json": "json"}
-_TOOL_FINISH = {"tool_calls", "tool_use", "function_call"}
+_TOOL_FINISH = ("tool_calls", "tool_use", "function_call")
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +73,7 @@ class SpanCounts:
 
 def detect(obj: dict[str, Any]) -> str | None:
     """``otlp-json`` for an ExportTraceServiceRequest line, else None."""
-    if isinstance(obj, Mapping) and isinstance(obj.get("resourceSpans"), list):
+    if isinstance(obj, dict) and isinstance(obj.get("resourceSpans"), list):
         return OTLP_JSON
     return None
 
@@ -101,7 +101,7 @@ def span_counts(obj: dict[str, Any]) -> SpanCounts:
 
 def any_value(value: object) -> object:
     """Decode an OTLP/JSON ``AnyValue``; ``intValue`` arrives as a decimal string."""
-    if not isinstance(value, Mapping):
+    if not isinstance(value, dict):
         return None
     if "stringValue" in value:
         return value["stringValue"]
@@ -115,7 +115,7 @@ def any_value(value: object) -> object:
     if "boolValue" in value:
         return value["boolValue"]
     if "arrayValue" in value:
-        items = value["arrayValue"].get("values") if isinstance(value["arrayValue"], Mapping) else None
+        items = value["arrayValue"].get("values") if isinstance(value["arrayValue"], dict) else None
         return [any_value(v) for v in items] if isinstance(items, list) else []
     return None
 
@@ -125,7 +125,7 @@ def attributes(raw: object) -> dict[str, object]:
     out: dict[str, object] = {}
     if isinstance(raw, list):
         for item in raw:
-            if isinstance(item, Mapping) and isinstance(item.get("key"), str) and item["key"] not in out:
+            if isinstance(item, dict) and isinstance(item.get("key"), str) and item["key"] not in out:
                 out[item["key"]] = any_value(item.get("value"))
     return out
 
@@ -133,16 +133,16 @@ def attributes(raw: object) -> dict[str, object]:
 def _spans(obj: Mapping[str, Any]) -> Iterator[tuple[str, dict[str, object], Mapping[str, Any]]]:
     resource_spans = obj.get("resourceSpans")
     for i, rs in enumerate(resource_spans if isinstance(resource_spans, list) else []):
-        if not isinstance(rs, Mapping):
+        if not isinstance(rs, dict):
             continue
         resource = attributes(
-            rs.get("resource", {}).get("attributes") if isinstance(rs.get("resource"), Mapping) else None
+            rs.get("resource", {}).get("attributes") if isinstance(rs.get("resource"), dict) else None
         )
         scopes = rs.get("scopeSpans")
         for j, ss in enumerate(scopes if isinstance(scopes, list) else []):
-            spans = ss.get("spans") if isinstance(ss, Mapping) else None
+            spans = ss.get("spans") if isinstance(ss, dict) else None
             for k, span in enumerate(spans if isinstance(spans, list) else []):
-                if isinstance(span, Mapping):
+                if isinstance(span, dict):
                     yield f"resourceSpans.{i}.scopeSpans.{j}.spans.{k}", resource, span
 
 
@@ -178,14 +178,15 @@ def _span(
     if isinstance(ts_start, str) and isinstance(ts_end, str):
         latency = (int(end) - int(start)) / 1e6  # type: ignore[arg-type]
         latency = latency if latency >= 0 else None
-    status_code = span.get("status", {}).get("code") if isinstance(span.get("status"), Mapping) else None
+    status_code = span.get("status", {}).get("code") if isinstance(span.get("status"), dict) else None
     error_attr = code_label(attrs.get("error.type"))
     failed = status_code in _ERROR_CODES or error_attr is not None
     finish_reasons = attrs.get("gen_ai.response.finish_reasons")
     first_reason = (
         code_label(finish_reasons[0]) if isinstance(finish_reasons, list) and finish_reasons else None
     )
-    out_type = _OUTPUT_TYPES.get(attrs.get("gen_ai.output.type"))  # type: ignore[arg-type]
+    declared = attrs.get("gen_ai.output.type")
+    out_type = _OUTPUT_TYPES.get(declared) if isinstance(declared, str) else None
     if first_reason in _TOOL_FINISH:
         out_type = "tool_call"
     op = attrs.get("gen_ai.operation.name")
