@@ -21,6 +21,10 @@ _EXPORTS: dict[str, str] = {
     "PricedTrace": "advisor.pricing",
     "segment": "advisor.tasks",
     "current_spend": "advisor.current",
+    "simulate": "advisor.sim",
+    "Scenario": "advisor.sim",
+    "ScenarioResult": "advisor.sim",
+    "SimInput": "advisor.sim",
 }
 
 __all__ = [
@@ -28,12 +32,16 @@ __all__ = [
     "PriceBook",
     "PricedTrace",
     "ReadOptions",
+    "Scenario",
+    "ScenarioResult",
+    "SimInput",
     "Trace",
     "TraceRecord",
     "__version__",
     "analyze",
     "current_spend",
     "segment",
+    "simulate",
 ]
 
 if TYPE_CHECKING:
@@ -41,6 +49,7 @@ if TYPE_CHECKING:
     from advisor.current import current_spend
     from advisor.ingest.options import ReadOptions
     from advisor.pricing import PriceBook, PricedTrace
+    from advisor.sim import Scenario, ScenarioResult, SimInput, simulate
     from advisor.tasks import segment
     from advisor.trace import Trace, TraceRecord
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from advisor.current import CurrentSpend, current_spend
 from advisor.errors import InputError
 from advisor.ingest.options import ReadOptions
+from advisor.labels import categorize
 from advisor.pricing import PriceBook, PricedTrace
 from advisor.tasks import segment
 from advisor.trace import DataQuality, Trace
@@ -23,6 +24,8 @@ from advisor.trace import DataQuality, Trace
 SAMPLE_NAME = "sample_trace.jsonl.gz"
 DEFAULT_MAX_REJECT_RATE = 0.01
 DEFAULT_MAX_UNPRICED = 0.05
+LABEL_COLUMNS = ("provider", "model")
+"""Labels more than one stage groups by: factorised once, then every stage reads codes."""
 
 
 @dataclass
@@ -66,7 +69,8 @@ def analyze_trace(
     """Segment, price and aggregate an already-read trace."""
     if len(trace.df) == 0:
         raise InputError(inputs[0] if inputs else "<input>", "no records accepted; nothing to analyse")
-    priced = (book or PriceBook()).price(segment(trace.df, task_tag))
+    df = categorize(trace.df, LABEL_COLUMNS)
+    priced = (book or PriceBook()).price(segment(df, task_tag))
     result = Analysis(
         inputs=list(inputs),
         quality=trace.quality,
@@ -82,6 +86,11 @@ def analyze_trace(
     if result.unpriced_share > max_unpriced:
         result.breaches.append(
             f"{result.unpriced_share:.2%} of requests are unpriced (limit {max_unpriced:.2%}, --max-unpriced)"
+        )
+    elif priced.unpriced_token_share > max_unpriced:
+        result.breaches.append(
+            f"{priced.unpriced_token_share:.2%} of tokens are in unpriced requests "
+            f"(limit {max_unpriced:.2%}, --max-unpriced)"
         )
     return result
 

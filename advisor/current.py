@@ -13,12 +13,14 @@ from decimal import Decimal
 import numpy as np
 import pandas as pd
 
+from advisor.labels import combine, dense_ids, factorize, group_order
 from advisor.pricing import PriceData, PricedTrace
-from advisor.pricing.money import group_sum_pico, sum_pico
+from advisor.pricing.money import group_sum_exact, group_sum_pico, sum_pico
 from advisor.units import usd_from_pico
 
 GROUP_KEYS = ("task", "provider", "model")
-WINDOW = "1min"
+_MINUTE_US = 60_000_000
+_DENSE_MINUTES = 1 << 25  # (task x model groups) x minutes below this: one bincount, ~256 MB max
 _MILLION = Decimal(1_000_000)
 
 
@@ -71,73 +73,53 @@ def current_spend(priced: PricedTrace) -> CurrentSpend:
     """Aggregate a priced, segmented trace (needs ``task`` and ``cost_pusd``)."""
     df = priced.df
     n = len(df)
-    ts = df["ts_start"]
+    gid, groups = combine(*(factorize(df, k) for k in GROUP_KEYS))
+    k = len(groups)
+    ts_us = df["ts_start"].to_numpy(dtype="datetime64[us]").astype(np.int64)
     if n:
-        minute = ts.dt.floor(WINDOW)
-        start, end = ts.min(), ts.max()
-        window_minutes = int((minute.max() - minute.min()) / pd.Timedelta(WINDOW)) + 1
+        minute = ts_us // _MINUTE_US
+        minute -= minute.min()
+        window_minutes = int(minute.max()) + 1
+        start, end = df["ts_start"].min(), df["ts_start"].max()
     else:
-        minute, start, end, window_minutes = ts, None, None, 1
+        minute, window_minutes, start, end = ts_us, 1, None, None
     seconds = window_minutes * 60
-    keys = [df[k].astype(str) for k in GROUP_KEYS]
     cost = df["cost_pusd"]
-    frame = pd.DataFrame(
-        {
-            "input_tokens": df["input_tokens"].to_numpy(dtype=np.int64),
-            "output_tokens": df["output_tokens"].to_numpy(dtype=np.int64),
-            "unpriced": cost.isna().to_numpy(),
-            "latency_ms": df["latency_ms"].to_numpy(dtype=float)
-            if "latency_ms" in df.columns
-            else np.full(n, np.nan),
-        },
-        index=df.index,
-    )
-    grouped = frame.groupby(keys, sort=True, observed=True)
-    sums = grouped[["input_tokens", "output_tokens", "unpriced"]].sum()
-    sizes = grouped.size()
-    lat = grouped["latency_ms"].quantile([0.5, 0.95]).unstack() if n else None
-    costs = group_sum_pico(cost, keys)
-    per_minute = frame.assign(minute=minute).groupby([*keys, "minute"], observed=True).size()
-    if "task_source" in df.columns:
-        src = pd.Series(df["task_source"].astype(str).to_numpy(), index=df.index)
-        by_src = src.groupby([*keys, src], observed=True).size()
-        task_sources = {
-            k: "+".join(sorted(str(x[3]) for x in grp.index))
-            for k, grp in by_src.groupby(level=[0, 1, 2], observed=True)
-        }
-    else:
-        task_sources = {}
-    peak = per_minute.groupby(level=[0, 1, 2], observed=True).max() if n else per_minute
+    unpriced = cost.isna().to_numpy()
+    sizes = np.bincount(gid, minlength=k)
+    n_unpriced = np.bincount(gid, weights=unpriced, minlength=k).astype(np.int64)
+    input_tokens = df["input_tokens"].to_numpy(dtype=np.int64)
+    output_tokens = df["output_tokens"].to_numpy(dtype=np.int64)
+    in_sums = group_sum_exact(input_tokens, gid, k)
+    out_sums = group_sum_exact(output_tokens, gid, k)
+    costs = group_sum_pico(cost, gid, k)
+    p50, p95 = _latency_quantiles(df, gid, k)
+    peak = _peak_per_minute(gid, minute, k, window_minutes)
+    sources_by_group = _task_sources(df, gid, k)
 
     rows: list[SpendRow] = []
-    for key in sizes.index:
-        requests = int(sizes[key])
-        unpriced = int(sums.at[key, "unpriced"])
-        pico = int(costs[key])
-        cost_usd = usd_from_pico(pico) if unpriced < requests else None
-        p50 = p95 = None
-        if lat is not None:
-            v50, v95 = lat.at[key, 0.5], lat.at[key, 0.95]
-            p50 = None if pd.isna(v50) else float(v50)
-            p95 = None if pd.isna(v95) else float(v95)
+    for g, (task, provider, model) in enumerate(groups):
+        requests = int(sizes[g])
+        g_unpriced = int(n_unpriced[g])
+        cost_usd = usd_from_pico(costs[g]) if g_unpriced < requests else None
         rows.append(
             SpendRow(
-                task=key[0],
-                task_source=task_sources.get(key, "unknown"),
-                provider=key[1],
-                model=key[2],
+                task=str(task),
+                task_source=sources_by_group[g],
+                provider=str(provider),
+                model=str(model),
                 requests=requests,
-                unpriced_requests=unpriced,
-                input_tokens=int(sums.at[key, "input_tokens"]),
-                output_tokens=int(sums.at[key, "output_tokens"]),
+                unpriced_requests=g_unpriced,
+                input_tokens=in_sums[g],
+                output_tokens=out_sums[g],
                 cost_usd=cost_usd,
                 cost_per_million_requests_usd=None
                 if cost_usd is None
-                else _per_million(cost_usd, requests - unpriced),
-                latency_p50_ms=p50,
-                latency_p95_ms=p95,
+                else _per_million(cost_usd, requests - g_unpriced),
+                latency_p50_ms=None if np.isnan(p50[g]) else float(p50[g]),
+                latency_p95_ms=None if np.isnan(p95[g]) else float(p95[g]),
                 rps_mean=requests / seconds,
-                rps_peak=float(peak[key]) / 60.0,
+                rps_peak=float(peak[g]) / 60.0,
             )
         )
     rows.sort(key=lambda r: (-(r.cost_usd or Decimal(0)), r.task, r.provider, r.model))
@@ -152,9 +134,9 @@ def current_spend(priced: PricedTrace) -> CurrentSpend:
     return CurrentSpend(
         rows=rows,
         total_requests=n,
-        total_unpriced_requests=int(frame["unpriced"].sum()),
-        total_input_tokens=int(frame["input_tokens"].sum()),
-        total_output_tokens=int(frame["output_tokens"].sum()),
+        total_unpriced_requests=int(unpriced.sum()),
+        total_input_tokens=sum(in_sums),
+        total_output_tokens=sum(out_sums),
         total_cost_usd=usd_from_pico(sum_pico(cost)),
         window_start=start,
         window_end=end,
@@ -162,3 +144,48 @@ def current_spend(priced: PricedTrace) -> CurrentSpend:
         price_data=priced.price_data,
         sources=sources,
     )
+
+
+def _task_sources(df: pd.DataFrame, gid: np.ndarray, k: int) -> list[str]:
+    if "task_source" not in df.columns:
+        return ["unknown"] * k
+    src = factorize(df, "task_source")
+    width = len(src.uniques) + 1
+    seen = np.bincount(gid * width + (src.codes + 1), minlength=k * width).reshape(k, width) > 0
+    names = ["unknown", *(str(u) for u in src.uniques)]
+    return ["+".join(sorted(names[c] for c in np.flatnonzero(row))) for row in seen]
+
+
+def _latency_quantiles(df: pd.DataFrame, gid: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Logged latency p50 and p95 per group (linear interpolation, NaN where none logged)."""
+    p50 = np.full(k, np.nan)
+    p95 = np.full(k, np.nan)
+    if "latency_ms" not in df.columns:
+        return p50, p95
+    lat = df["latency_ms"].to_numpy(dtype=float)
+    has = ~np.isnan(lat)
+    if not has.any():
+        return p50, p95
+    g, v = gid[has], lat[has]
+    order, bounds = group_order(g, k)
+    v = v[order]
+    for i in range(k):
+        part = v[bounds[i] : bounds[i + 1]]
+        if len(part):
+            p50[i], p95[i] = np.quantile(part, [0.5, 0.95])
+    return p50, p95
+
+
+def _peak_per_minute(gid: np.ndarray, minute: np.ndarray, k: int, window_minutes: int) -> np.ndarray:
+    """Largest number of requests any group has in one 1-minute window."""
+    if len(gid) == 0:
+        return np.zeros(k, dtype=np.int64)
+    key = gid * window_minutes + minute
+    space = k * window_minutes
+    if space <= _DENSE_MINUTES:
+        return np.bincount(key, minlength=space).reshape(k, window_minutes).max(axis=1)
+    ids, keys = dense_ids(key, space)
+    counts = np.bincount(ids)
+    peak = np.zeros(k, dtype=np.int64)
+    np.maximum.at(peak, keys // window_minutes, counts)
+    return peak

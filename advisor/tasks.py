@@ -22,6 +22,7 @@ from typing import Final
 import numpy as np
 import pandas as pd
 
+from advisor.labels import Codes, factorize
 from advisor.trace import MAX_LABEL
 
 FUNCTION_CALLING: Final = "function-calling"
@@ -35,16 +36,10 @@ words, the length of one short sentence); a generated paragraph does not. Below 
 stops distinguishing prose from labels, above it open-ended text dominates."""
 
 TOOL_FINISH_REASONS: Final = frozenset({"tool_calls", "tool_use", "function_call"})
-DEFAULT_TAG_KEYS: Final = ("task", "tag.0")
-"""Without ``--task-tag``: a ``task`` tag, else the first tag of a tag list (readers store a
-list, such as LiteLLM's ``request_tags``, under indexed keys ``tag.0``, ``tag.1``, ...)."""
-
-
-def _str_col(df: pd.DataFrame, name: str) -> pd.Series:
-    if name not in df.columns:
-        return pd.Series(None, index=df.index, dtype=object)
-    col = df[name].astype(object)
-    return col.where(col.notna() & (col.astype(str) != ""), None)
+DEFAULT_TAG_KEYS: Final = ("task", "request_tags.0", "tag.0")
+"""Without ``--task-tag``: a ``task`` tag, else the first tag of a tag list. Readers store lists
+under indexed keys: LiteLLM's ``request_tags`` as ``request_tags.0``, ``request_tags.1``, ...;
+an in-house logger's ``tags`` list as ``tag.0``, ``tag.1``, ..."""
 
 
 def _tag_value(raw: str, key: str | None) -> str | None:
@@ -65,52 +60,83 @@ def _tag_value(raw: str, key: str | None) -> str | None:
     return None
 
 
-def tag_tasks(tags: pd.Series, task_tag: str | None = None) -> pd.Series:
-    """Task per row from the ``tags`` column (None where no tag names one)."""
-    codes, uniques = pd.factorize(tags, use_na_sentinel=True)
-    values = np.array([_tag_value(u, task_tag) for u in uniques] + [None], dtype=object)
-    return pd.Series(values[codes], index=tags.index, dtype=object)
+def tag_tasks(tags: Codes, task_tag: str | None = None) -> Codes:
+    """Task per row from the ``tags`` column, decided once per distinct tags string."""
+    named = np.array([_tag_value(u, task_tag) for u in tags.uniques] + [None], dtype=object)
+    codes, uniques = pd.factorize(named[tags.codes], use_na_sentinel=True)
+    return Codes(np.asarray(codes, dtype=np.int64), np.asarray(uniques, dtype=object))
 
 
-def heuristic_tasks(df: pd.DataFrame) -> pd.Series:
-    """Task class from the request's shape alone (see module docstring for the rules)."""
+HEURISTIC_CLASSES: Final = (FUNCTION_CALLING, STRUCTURED_OUTPUT, CLASSIFICATION, OPEN_ENDED)
+TASK_SOURCES: Final = ("field", "tag", "heuristic")
+HEURISTIC_COLUMNS: Final = ("has_tools", "output_type", "finish_reason", "status", "output_tokens")
+
+
+def heuristic_codes(df: pd.DataFrame) -> np.ndarray:
+    """Index into ``HEURISTIC_CLASSES`` per row, from the request's shape alone (module docstring)."""
     n = len(df)
-    has_tools = (
-        df["has_tools"].fillna(False).astype(bool).to_numpy()
-        if "has_tools" in df.columns
-        else np.zeros(n, dtype=bool)
+    tool = (
+        df["has_tools"].fillna(False).to_numpy(dtype=bool) if "has_tools" in df.columns else np.zeros(n, bool)
     )
-    out_type = _str_col(df, "output_type")
-    finish = _str_col(df, "finish_reason")
-    tool = has_tools | (out_type == "tool_call").to_numpy() | finish.isin(TOOL_FINISH_REASONS).to_numpy()
-    json_out = (out_type == "json").to_numpy()
-    ok = (df["status"] == "ok").to_numpy() if "status" in df.columns else np.ones(n, dtype=bool)
+    out_type = factorize(df, "output_type")
+    finish = factorize(df, "finish_reason")
+    tool = tool | out_type.where_unique(out_type.uniques == "tool_call")
+    tool |= finish.where_unique(np.isin(finish.uniques, list(TOOL_FINISH_REASONS)))
+    json_out = out_type.where_unique(out_type.uniques == "json")
+    if "status" in df.columns:
+        status = factorize(df, "status")
+        ok = status.where_unique(status.uniques == "ok")
+    else:
+        ok = np.ones(n, dtype=bool)
     out_tok = df["output_tokens"].to_numpy()
     short = ok & (out_tok >= 1) & (out_tok <= CLASSIFICATION_MAX_OUTPUT)
-    labels = np.select(
-        [tool, json_out, short], [FUNCTION_CALLING, STRUCTURED_OUTPUT, CLASSIFICATION], default=OPEN_ENDED
-    )
-    return pd.Series(labels.astype(object), index=df.index, dtype=object)
+    return np.select([tool, json_out, short], [0, 1, 2], default=3).astype(np.int64)
+
+
+def _keep_reader_source(df: pd.DataFrame, has_task: np.ndarray, source: np.ndarray) -> None:
+    """A reader that already took the task from a tag says so in ``task_source``; keep that."""
+    given = factorize(df, "task_source")
+    if len(given.uniques) == 0:
+        return
+    known = np.array([TASK_SOURCES.index(u) if u in TASK_SOURCES else -1 for u in given.uniques] + [-1])
+    from_reader = known[given.codes]
+    keep = has_task & (from_reader >= 0)
+    source[keep] = from_reader[keep]
 
 
 def segment(df: pd.DataFrame, task_tag: str | None = None) -> pd.DataFrame:
-    """Return ``df`` with ``task`` and ``task_source`` filled for every row."""
-    task = _str_col(df, "task")
-    source = pd.Series(np.where(task.notna(), "field", None), index=df.index, dtype=object)
-    feature = _str_col(df, "feature")
-    task = task.where(task.notna(), feature)
-    source = source.where(source.notna() | feature.isna(), "field")
-    if "tags" in df.columns:
-        from_tag = tag_tasks(_str_col(df, "tags"), task_tag)
-        use = task.isna() & from_tag.notna()
-        task = task.where(~use, from_tag)
-        source = source.where(~use, "tag")
-    missing = task.isna()
-    if missing.any():
-        guess = heuristic_tasks(df.loc[missing])
-        task = task.where(~missing, guess)
-        source = source.where(~missing, "heuristic")
-    out = df.copy()
-    out["task"] = task.astype(str)
-    out["task_source"] = source.astype(str)
-    return out
+    """Return ``df`` (a shallow copy) with ``task`` and ``task_source`` set on every row.
+
+    Both come back as pandas ``category`` columns of strings: the labels are few, and every later
+    stage groups by them.
+    """
+    n = len(df)
+    code = np.full(n, -1, dtype=np.int64)
+    source = np.full(n, 2, dtype=np.int8)
+    table: list[object] = []
+    for col, src in (("task", 0), ("feature", 0), ("tags", 1)):
+        labels = factorize(df, col)
+        if col == "tags":
+            labels = tag_tasks(labels, task_tag)
+        use = (code < 0) & labels.present
+        if use.any():
+            code[use] = labels.codes[use] + len(table)
+            source[use] = src
+            if col == "task":
+                _keep_reader_source(df, use, source)
+        table.extend(labels.uniques)
+    todo = code < 0
+    if todo.any():
+        shape = df[[c for c in HEURISTIC_COLUMNS if c in df.columns]]
+        code[todo] = heuristic_codes(shape if todo.all() else shape.loc[todo]) + len(table)
+    table.extend(HEURISTIC_CLASSES)
+    # The same label may come from several sources: merge duplicates, keep only used categories.
+    remap, categories = pd.factorize(np.asarray(table, dtype=object))
+    used = np.zeros(len(categories), dtype=bool)
+    used[np.unique(np.asarray(remap)[np.unique(code)])] = True
+    compact = np.cumsum(used) - 1
+    task = pd.Categorical.from_codes(
+        compact[np.asarray(remap)[code]], categories=pd.Index(np.asarray(categories)[used], dtype=object)
+    )
+    task_source = pd.Categorical.from_codes(source, categories=pd.Index(TASK_SOURCES, dtype=object))
+    return df.assign(task=pd.Series(task, index=df.index), task_source=pd.Series(task_source, index=df.index))

@@ -98,6 +98,16 @@ def test_unpriced_over_threshold_exits_3_but_reports(write, capsys) -> None:
     bucket = doc["data_quality"]["unpriced"][0]
     assert bucket["requests"] == 1 and bucket["model"] == "gpt-4o-minii"
     assert main(["analyze", path, "--max-unpriced", "0.2", "--json"]) == 0
+    capsys.readouterr()
+
+
+def test_unpriced_token_share_alone_can_exit_3(write, capsys) -> None:
+    """One unpriced request in 100 (1%) carrying most of the tokens still fails --max-unpriced."""
+    recs = [_rec(i) for i in range(99)] + [_rec(99, model="mystery-model", input_tokens=10_000_000)]
+    assert main(["analyze", write(recs), "--json"]) == 3
+    out, err = capsys.readouterr()
+    assert "of tokens are in unpriced requests" in err
+    assert json.loads(out)["data_quality"]["unpriced_token_share"] > 0.5
 
 
 def test_reject_rate_over_threshold_exits_3(tmp_path: Path, capsys) -> None:
@@ -193,3 +203,38 @@ def test_pii_canary_never_reaches_any_output(tmp_path: Path, capsys) -> None:
         outputs.append(out + err)
     assert all(CANARY not in o for o in outputs)
     assert any("rejected" in o for o in outputs)
+
+
+@pytest.mark.slow
+def test_no_file_analyses_the_bundled_sample(capsys) -> None:
+    assert main(["analyze", "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["inputs"] == ["<bundled sample sample_trace.jsonl.gz>"]
+    cur = doc["current"]
+    assert cur["total_requests"] == doc["data_quality"]["accepted"] > 0
+    assert Decimal(cur["total_cost_usd"]) == sum(Decimal(r["cost_usd"]) for r in cur["rows"] if r["cost_usd"])
+    assert {r["task_source"] for r in cur["rows"]} >= {"field", "heuristic"}
+
+
+def test_task_tag_flag_end_to_end(write, capsys) -> None:
+    recs = [_rec(i, task=None, tags={"route": "faq", "team": "x"}) for i in range(5)]
+    recs += [_rec(10 + i, task=None, tags={"task": "summary"}) for i in range(3)]
+    path = write([{k: v for k, v in r.items() if v is not None} for r in recs])
+    assert main(["analyze", path, "--json", "--task-tag", "route"]) == 0
+    rows = {(r["task"], r["task_source"]) for r in json.loads(capsys.readouterr().out)["current"]["rows"]}
+    assert ("faq", "tag") in rows
+    assert main(["analyze", path, "--json"]) == 0
+    rows = {(r["task"], r["task_source"]) for r in json.loads(capsys.readouterr().out)["current"]["rows"]}
+    assert ("summary", "tag") in rows
+
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "traces" / "examples"
+
+
+def test_litellm_request_tags_name_the_task(capsys) -> None:
+    files = sorted(EXAMPLES.glob("litellm_*.jsonl"))
+    if not files:
+        pytest.skip("traces/examples not present")
+    assert main(["analyze", *map(str, files), "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)["current"]["rows"]
+    assert rows and all(r["task_source"] == "tag" for r in rows)

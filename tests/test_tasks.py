@@ -34,10 +34,11 @@ def test_task_tag_option_picks_key_and_litellm_list_uses_first_tag() -> None:
             json.dumps(["email-draft", "prod"]),
             "not json",
             json.dumps({"tag.0": "rag", "tag.1": "x"}),
+            json.dumps({"request_tags.0": "chat", "request_tags.1": "prod"}),
         ]
     )
     default = segment(df)
-    assert default["task"].tolist() == ["open-ended", "email-draft", "open-ended", "rag"]
+    assert default["task"].tolist() == ["open-ended", "email-draft", "open-ended", "rag", "chat"]
     picked = segment(df, task_tag="route")
     assert picked["task"].tolist()[0] == "faq"
     assert picked["task_source"].tolist()[0] == "tag"
@@ -86,3 +87,10 @@ def test_vectorised_over_many_rows_keeps_index() -> None:
     out = segment(df)
     assert list(out.index) == list(df.index)
     assert out["task"].value_counts().to_dict() == {"classification": 1000, "open-ended": 1000}
+
+
+def test_reader_attributed_tag_source_is_kept() -> None:
+    """ingest may fill ``task`` from ``--task-tag`` and mark it ``tag``; segmentation keeps that."""
+    df = _df(task=["a", "b", None], task_source=["tag", None, None])
+    out = segment(df)
+    assert out["task_source"].tolist() == ["tag", "field", "heuristic"]

@@ -8,6 +8,8 @@ passed its threshold.
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -45,6 +47,22 @@ def _share(value: float, flag: str) -> float:
     if not 0.0 <= value <= 1.0:
         raise ConfigError(f"{flag} must be a share between 0 and 1 (e.g. 0.01 for 1%)")
     return value
+
+
+@contextmanager
+def _progress(enabled: bool) -> Iterator[None]:
+    """A live status line on stderr (only on a terminal) while logs are read and priced.
+
+    The reader may draw its own byte-level bar under ``ReadOptions.show_progress``; this line
+    covers the whole run, so a long analysis never looks hung.
+    """
+    if not enabled:
+        yield
+        return
+    from rich.console import Console
+
+    with Console(stderr=True).status("advisor: reading, segmenting and pricing logs…"):
+        yield
 
 
 @app.command("analyze")
@@ -118,12 +136,12 @@ def analyze_command(
         strict=strict,
         show_progress=sys.stderr.isatty(),
     )
-    result = analyze(
-        files or [],
-        options,
-        max_reject_rate=_share(max_reject_rate, "--max-reject-rate"),
-        max_unpriced=_share(max_unpriced, "--max-unpriced"),
-    )
+    limits = {
+        "max_reject_rate": _share(max_reject_rate, "--max-reject-rate"),
+        "max_unpriced": _share(max_unpriced, "--max-unpriced"),
+    }
+    with _progress(options.show_progress):
+        result = analyze(files or [], options, **limits)
     recs = report = None
     if out is not None and out.suffix.lower() not in (".html", ".htm", ".md", ".csv"):
         raise ConfigError("--out: the report file must end in .html, .md or .csv")

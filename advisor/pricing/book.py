@@ -22,11 +22,10 @@ from genai_prices import types as gp
 from genai_prices.data_snapshot import get_snapshot
 
 from advisor.errors import PricingError
+from advisor.labels import combine, factorize, group_order
 from advisor.pricing import rates as R
 from advisor.pricing.money import sum_pico
 from advisor.units import usd_from_pico
-
-_NO_TIER = ""
 
 
 @dataclass(frozen=True)
@@ -114,6 +113,15 @@ class PricedTrace:
         n = len(self.df)
         return self.unpriced_requests / n if n else 0.0
 
+    @property
+    def unpriced_token_share(self) -> float:
+        """Share of all (input + output) tokens that sit in unpriced requests."""
+        total = (
+            int(self.df["input_tokens"].sum()) + int(self.df["output_tokens"].sum()) if len(self.df) else 0
+        )
+        unpriced = sum(b.input_tokens + b.output_tokens for b in self.unpriced)
+        return unpriced / total if total else 0.0
+
 
 def _int_col(df: pd.DataFrame, name: str) -> np.ndarray:
     if name not in df.columns:
@@ -159,25 +167,23 @@ class PriceBook:
         sources: list[PriceSource] = []
         unpriced: list[UnpricedBucket] = []
         if n == 0:
-            out = df.copy()
-            out["cost_pusd"] = pd.array([], dtype="Int64")
+            out = df.assign(cost_pusd=pd.array([], dtype="Int64"))
             return PricedTrace(out, sources, unpriced, self.price_data)
         ts = _utc(df["ts_start"])
-        tier = (
-            df["service_tier"].fillna(_NO_TIER).astype(str)
-            if "service_tier" in df.columns
-            else pd.Series(_NO_TIER, index=df.index)
-        )
         cols = {c: _int_col(df, c) for c in R.USAGE_COLUMNS}
-        keys = pd.DataFrame(
-            {"p": df["provider"].astype(str).to_numpy(), "m": df["model"].astype(str).to_numpy(), "t": tier}
+        gid, groups = combine(
+            factorize(df, "provider"), factorize(df, "model"), factorize(df, "service_tier")
         )
-        codes, uniques = pd.factorize(pd.MultiIndex.from_frame(keys))
-        order = np.argsort(codes, kind="stable")
-        bounds = np.searchsorted(codes[order], np.arange(len(uniques) + 1))
-        for g, (provider, model, svc) in enumerate(uniques):
-            idx = order[bounds[g] : bounds[g + 1]]
-            svc_tier = svc or None
+        order, bounds = group_order(gid, len(groups))
+        # Sort once so every group is a contiguous slice (views, no per-group gathers).
+        cols = {c: v[order] for c, v in cols.items()}
+        ts = ts.iloc[order]
+        cost_sorted = np.zeros(n, dtype=np.int64)
+        priced_sorted = np.zeros(n, dtype=bool)
+        for g, (provider_label, model_label, svc) in enumerate(groups):
+            idx = slice(int(bounds[g]), int(bounds[g + 1]))
+            provider, model = str(provider_label or ""), str(model_label or "")
+            svc_tier = None if svc is None else str(svc)
             sub = {c: v[idx] for c, v in cols.items()}
             try:
                 resolved = self._resolve(provider, model)
@@ -185,8 +191,8 @@ class PriceBook:
             except R.Unpriceable as exc:
                 unpriced.append(self._bucket(provider, model, svc_tier, exc.reason, sub, exc.suggestions))
                 continue
-            cost[idx] = g_cost
-            priced[idx] = g_valid
+            cost_sorted[idx] = g_cost
+            priced_sorted[idx] = g_valid
             if not g_valid.all():
                 bad = {c: v[~g_valid] for c, v in sub.items()}
                 reason = "cache tokens exceed input tokens"
@@ -195,8 +201,9 @@ class PriceBook:
                 PriceSource(provider, model, svc_tier, resolved.provider.id, resolved.model.id, *s)
                 for s in g_sources
             )
-        out = df.copy()
-        out["cost_pusd"] = pd.arrays.IntegerArray(cost, ~priced)
+        cost[order] = cost_sorted
+        priced[order] = priced_sorted
+        out = df.assign(cost_pusd=pd.arrays.IntegerArray(cost, ~priced))
         return PricedTrace(out, sources, unpriced, self.price_data)
 
     @staticmethod

@@ -42,10 +42,15 @@ def closed_loop_decode_point(
     kv_cache_tokens: int,
     max_num_seqs: int,
     label: str = "",
+    mean_context: float | None = None,
 ) -> StepPoint:
-    """The decode step behind one closed-loop benchmark point (see module docstring)."""
+    """The decode step behind one closed-loop benchmark point (see module docstring).
+
+    ``mean_context`` overrides ``input + output/2`` when the measured steps are known exactly.
+    """
     b = min(float(concurrency), float(max_num_seqs))
-    ctx = min(b * mean_decode_context(input_len, output_len), float(kv_cache_tokens))
+    per_seq = mean_decode_context(input_len, output_len) if mean_context is None else mean_context
+    ctx = min(b * per_seq, float(kv_cache_tokens))
     return StepPoint(decodes=b, context_tokens=ctx, prefill_tokens=0.0, step_ms=float(itl_ms), label=label)
 
 

@@ -58,6 +58,21 @@ class StepLaw(BaseModel):
             + self.c_pf_ms_per_token * prefill_tokens
         )
 
+    def decode_run_ms(self, decodes: int, context_tokens: int | float, steps: int) -> float:
+        """Total time of ``steps`` pure-decode steps with an unchanged batch (closed form).
+
+        Each step adds one token to each of the ``decodes`` sequences, so step i attends
+        ``context_tokens + i * decodes`` tokens; summing the law over i = 0..steps-1 gives this,
+        which lets an engine jump over many steps at once.
+        """
+        if steps <= 0:
+            return 0.0
+        per_step = (
+            self.t0_ms + self.c_seq_ms * decodes + self.c_seq_over_ms * max(0, decodes - self.knee_seqs)
+        )
+        kv_tokens = steps * context_tokens + decodes * steps * (steps - 1) / 2.0
+        return steps * per_step + self.c_kv_ms_per_1k * kv_tokens / 1000.0
+
 
 class Provenance(BaseModel):
     """Where the numbers came from; every profile says it."""

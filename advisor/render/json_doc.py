@@ -59,6 +59,7 @@ def document(result: Analysis) -> dict[str, Any]:
             "window_end": _ts(cur.window_end),
             "unpriced_requests": result.priced.unpriced_requests,
             "unpriced_share": round(result.unpriced_share, 6),
+            "unpriced_token_share": round(result.priced.unpriced_token_share, 6),
             "unpriced": [
                 {
                     "provider": b.provider,

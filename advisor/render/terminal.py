@@ -22,13 +22,22 @@ from advisor.units import format_usd
 
 MAX_REJECT_SAMPLES = 5
 MAX_UNPRICED_LINES = 10
+MAX_SOURCES = 8
 
 
-def usd(amount: Decimal | None) -> str:
-    """Dollars for a table cell: cents for large figures, sub-cent precision for small ones."""
+def usd(amount: Decimal | None, places: int = 2) -> str:
+    """Dollars for a table cell, rounded only here; a non-zero amount never shows as $0."""
     if amount is None:
         return "unpriced"
-    return format_usd(amount, 2 if abs(amount) >= 100 else 4)
+    smallest = Decimal(1).scaleb(-places)
+    if 0 < amount < smallest:
+        return f"<${smallest}"
+    return format_usd(amount, places)
+
+
+def _places(amounts: list[Decimal | None]) -> int:
+    """One precision per column: cents once any figure reaches $100, else tenths of a cent."""
+    return 2 if any(a is not None and a >= 100 for a in amounts) else 4
 
 
 def _ms(value: float | None) -> str:
@@ -79,6 +88,11 @@ def quality_box(result: Analysis, plain: bool = False) -> Panel:
     else:
         lines.append("unpriced: none")
     lines.append(f"prices: {rich_label(pr.price_data.label(), 120)}, at each request's own timestamp (UTC)")
+    sources = result.current.sources
+    if sources:
+        shown = ", ".join(rich_label(s, 80) for s in sources[:MAX_SOURCES])
+        more = f" and {len(sources) - MAX_SOURCES} more (see --json)" if len(sources) > MAX_SOURCES else ""
+        lines.append(f"price sources: {shown}{more}")
     style = "red" if result.breaches else "green"
     for breach in result.breaches:
         lines.append(Text(f"threshold exceeded: {breach}", style="" if plain else "bold red"))
@@ -102,31 +116,37 @@ def spend_table(result: Analysis, plain: bool = False) -> Table:
         show_footer=True,
         title_justify="left",
     )
-    table.add_column("task", footer="total")
+    places = _places([cur.total_cost_usd])
+    per_m_places = _places([r.cost_per_million_requests_usd for r in cur.rows])
+    table.add_column("task", footer="total", overflow="fold")
     table.add_column("source")
-    table.add_column("provider/model")
+    table.add_column("provider", overflow="fold")
+    table.add_column("model", overflow="fold")
     table.add_column("requests", justify="right", footer=f"{cur.total_requests:,}")
     table.add_column("input tok", justify="right", footer=f"{cur.total_input_tokens:,}")
     table.add_column("output tok", justify="right", footer=f"{cur.total_output_tokens:,}")
-    table.add_column("cost", justify="right", footer=usd(cur.total_cost_usd))
+    table.add_column("cost", justify="right", footer=usd(cur.total_cost_usd, places))
     table.add_column("$/M req", justify="right")
     table.add_column("p50 ms", justify="right")
     table.add_column("p95 ms", justify="right")
     table.add_column("req/s mean", justify="right")
     table.add_column("req/s peak", justify="right")
     for r in cur.rows:
-        cost = usd(r.cost_usd)
+        cost = usd(r.cost_usd, places)
         if r.unpriced_requests and r.cost_usd is not None:
             cost += f" (+{r.unpriced_requests:,} unpriced)"
         table.add_row(
             rich_label(r.task, 40),
             r.task_source,
-            f"{rich_label(r.provider, 20)}/{rich_label(r.model, 40)}",
+            rich_label(r.provider, 20),
+            rich_label(r.model, 40),
             f"{r.requests:,}",
             f"{r.input_tokens:,}",
             f"{r.output_tokens:,}",
             cost,
-            usd(r.cost_per_million_requests_usd) if r.cost_per_million_requests_usd is not None else "–",
+            usd(r.cost_per_million_requests_usd, per_m_places)
+            if r.cost_per_million_requests_usd is not None
+            else "–",
             _ms(r.latency_p50_ms),
             _ms(r.latency_p95_ms),
             _rate(r.rps_mean),
@@ -143,7 +163,7 @@ def render(result: Analysis, file: IO[str], plain: bool = False) -> None:
         highlight=False,
         emoji=False,
         soft_wrap=False,
-        width=None if file.isatty() else 160,
+        width=None if file.isatty() else 200,
         force_terminal=False if plain else None,
     )
     console.print(quality_box(result, plain))

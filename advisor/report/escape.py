@@ -34,6 +34,8 @@ def md_cell(value: object) -> str:
 
 def csv_cell(value: object) -> str:
     """CSV text cell that a spreadsheet will not evaluate (OWASP/ASVS formula-injection guidance)."""
+    if value is None or str(value) == "":
+        return ""
     text = clean_label(value, limit=10_000)
     return "'" + text if text.startswith(_FORMULA_START) else text
 

@@ -235,7 +235,7 @@ def price_calls(
         )
         return (tin - cached) * pin + cached * pc + tout * pout
     if pricer is not None:
-        ts = None if inp.start is None else inp.start + pd.to_timedelta(send_s, unit="s")
+        ts = None if inp.start is None else (inp.start + pd.to_timedelta(send_s, unit="s")).floor("us")
         return np.asarray(
             pricer(spec.provider, spec.model, ts, tin, tout, cached, spec.service_tier), dtype=np.int64
         )

@@ -134,20 +134,12 @@ def simulate(
     if len(fleet_idx):
         env = simpy.Environment()
         stop = env.event()
-        expected = len(fleet_idx)
-        state = {"done": 0, "fed": False}
-
-        def _check() -> None:
-            if state["fed"] and state["done"] >= expected and not stop.triggered:
-                stop.succeed()
 
         def on_finish(done: list[int], t: float) -> None:
-            state["done"] += len(done)
-            _check()
+            return None
 
         def on_fail(req: int) -> None:
-            state["done"] += 1
-            _check()
+            return None
 
         for c, fname in fleet_codes.items():
             spec = scenario.fleets[fname]
@@ -157,30 +149,55 @@ def simulate(
             env.process(fleets[c].sample(scenario.sample_interval_s, stop))
         rule = plan.overflow
         arr = inp.arrival_s
+        drain_step = min(
+            [scenario.sample_interval_s]
+            + [f.spec.autoscaler.interval_s for f in fleets.values() if f.spec.autoscaler is not None]
+        )
 
-        def feeder():
-            nonlocal expected
+        def feeder():  # simpy generator
+            # Arrivals before the next scheduled simpy event (autoscaler tick, sample, replica
+            # boot) are fed inline at their own time: nothing else can happen in between, so a
+            # simpy event per arrival would only cost time.
             for i in fleet_idx.tolist():
-                t = arr[i]
-                if t > env.now:
+                t = float(arr[i])
+                if t >= env.peek():
                     yield env.timeout(t - env.now)
                 f = fleets[int(first[i])]
-                if rule is not None and f.expected_wait_s() > rule.max_wait_s:
+                f.advance(t=t)
+                if rule is not None and f.expected_wait_s(t) > rule.max_wait_s:
                     first[i] = rule.api
-                    expected -= 1
                     continue
                 fleet_of[i] = first[i]
-                f.submit(i)
-            state["fed"] = True
-            _check()
+                f.submit(i, t)
+            # drain: keep the clock (and autoscalers) running until every fleet is idle
+            while True:
+                for f in fleets.values():
+                    f.advance()
+                if not any(f.busy() for f in fleets.values()):
+                    break
+                nxt = min(
+                    (
+                        r.core.now + r.run.duration(r.run.k_max)
+                        for f in fleets.values()
+                        for r in f.replicas
+                        if r.run is not None
+                    ),
+                    default=env.now + drain_step,
+                )
+                yield env.timeout(max(min(nxt, env.now + drain_step) - env.now, 1e-9))
+            stop.succeed()
 
         env.process(feeder())
         env.run(until=stop)
-        horizon = max(horizon, env.now)
         for f in fleets.values():
-            f.snapshot()
             f.close(env.now)
 
+    book.freeze()
+    if len(fleet_idx):
+        last_finish = np.nanmax(book.finish_s) if np.isfinite(book.finish_s).any() else 0.0
+        horizon = max(horizon, float(last_finish))
+        for f in fleets.values():
+            f.snapshot()
     # -- API calls: direct, overflowed and escalated ------------------------------------------
     rtt = np.zeros(n)
     for c, f in fleets.items():

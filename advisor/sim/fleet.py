@@ -1,9 +1,14 @@
-"""A fleet of vLLM replicas as simpy processes: load balancer, autoscaler, time-series sampler.
+"""A fleet of vLLM replicas driven by simpy processes: arrival feeder, load balancer,
+autoscaler, time-series sampler.
 
-Requests stay indices into shared arrays (``RequestBook``). Each replica is one simpy process that
-sleeps while idle, otherwise yields one timeout per *run of steps* (``ReplicaCore.plan``); a new
-request that could join the batch mid-run interrupts the run, which is then cut at the first step
-boundary after the arrival (vLLM admits new work only between steps).
+Requests stay indices into shared arrays (``RequestBook``). Replicas are state machines
+(``ReplicaCore``) that the simpy processes *advance to the current simulation time on demand*
+(conservative time advance): replicas never interact except through the load balancer, the
+autoscaler and the sampler, and each of those is a simpy process that first brings the fleet's
+replicas up to ``env.now``. Between two such events a replica runs its engine steps in a plain
+loop, so an engine step costs no simpy event; a run of decode steps that crosses the current time
+stays pending and is cut at the first step boundary after a new admissible arrival (vLLM admits
+new work only between steps).
 """
 
 from __future__ import annotations
@@ -16,86 +21,89 @@ from dataclasses import dataclass
 import simpy
 
 from advisor.profiles.model import EngineProfile
-from advisor.sim.replica import ReplicaCore, RequestBook
+from advisor.sim.replica import ReplicaCore, RequestBook, Segment
 from advisor.sim.scenario import FleetSpec
 
 STARTING, READY, STOPPED = 0, 1, 2
 
 
 class Replica:
-    """One replica: a ``ReplicaCore`` driven by a simpy process; billed from request to stop."""
+    """One replica: a ``ReplicaCore`` plus its lifecycle; billed from request to stop."""
 
-    def __init__(self, fleet: Fleet, rid: int, ready_at: float) -> None:
+    def __init__(self, fleet: Fleet, rid: int, ready_at: float, now: float) -> None:
         self.fleet = fleet
-        self.env = fleet.env
         self.rid = rid
-        self.started_at = self.env.now
+        self.started_at = now
         self.ready_at = ready_at
         self.stopped_at: float | None = None
-        self.state = STARTING
+        self.state = STARTING if ready_at > now else READY
         self.draining = False
+        self.drain_at = 0.0
         self.core = ReplicaCore(fleet.profile, fleet.book, now=ready_at)
-        self.sleeping = False
-        self.in_run = False
-        self._wake: simpy.Event | None = None
-        self.proc = self.env.process(self._run())
+        self.run: Segment | None = None
+        if self.state == STARTING:
+            self.proc: simpy.Process | None = fleet.env.process(self._boot())
+        else:
+            self.proc = None
 
-    def accept(self, req: int) -> None:
+    def _boot(self):
+        try:
+            yield self.fleet.env.timeout(self.ready_at - self.fleet.env.now)
+        except simpy.Interrupt:  # drained before it was ready: billed up to now
+            self.state = STOPPED
+            self.stopped_at = self.fleet.env.now
+            return
+        self.state = READY
+        self.fleet.on_ready(self)
+
+    def advance(self, t: float, inclusive: bool = False) -> None:
+        """Run every engine step that ends by ``t``; a run crossing ``t`` stays pending.
+
+        A new step is planned only when it starts before ``t`` (or at ``t`` when ``inclusive``):
+        requests arriving exactly at a step boundary must be queued before that step is planned.
+        """
+        if self.state != READY:
+            return
         core = self.core
-        cut = self.in_run and core.admissible(req)
-        if not core.submit(req, self.env.now):
+        while True:
+            seg = self.run
+            if seg is None:
+                if core.now > t or (core.now == t and not inclusive):
+                    return
+                seg = core.plan()
+                if seg is None:
+                    if self.draining:
+                        self.state = STOPPED
+                        self.stopped_at = max(core.now, self.drain_at)
+                        core.close(self.stopped_at)
+                    return
+                self.run = seg
+            if core.now + seg.duration(seg.k_max) > t:
+                return
+            self.run = None
+            done = core.commit(seg, seg.k_max)
+            if done:
+                self.fleet.finished(done, core.now)
+
+    def accept(self, req: int, t: float) -> None:
+        """Take a request arriving at ``t`` (after ``advance(t)``)."""
+        core = self.core
+        seg = self.run
+        cut = seg is not None and seg.k_max > 1 and core.admissible(req)
+        if seg is None and core.now < t:
+            core.now = t  # idle until now
+        if not core.submit(req, t):
             self.fleet.failed(req)
             return
         if cut:
-            self.in_run = False
-            self.proc.interrupt()
-        elif self.sleeping:
-            self.wakeup()
-
-    def wakeup(self) -> None:
-        if self.sleeping and self._wake is not None:
-            self.sleeping = False
-            self._wake.succeed()
-
-    def _run(self):
-        env, core, fleet = self.env, self.core, self.fleet
-        if self.ready_at > env.now:
-            try:
-                yield env.timeout(self.ready_at - env.now)
-            except simpy.Interrupt:
-                self.state = STOPPED
-                self.stopped_at = env.now
-                return
-        self.state = READY
-        core.now = env.now
-        fleet.on_ready(self)
-        while True:
-            seg = core.plan()
-            if seg is None:
-                if self.draining:
-                    break
-                self.sleeping = True
-                self._wake = env.event()
-                yield self._wake
-                core.now = env.now
-                continue
-            start = core.now
-            k = seg.k_max
-            self.in_run = k > 1
-            try:
-                yield env.timeout(max(0.0, start + seg.duration(k) - env.now))
-            except simpy.Interrupt:
-                k = seg.steps_to_reach(env.now - start)
-                end = start + seg.duration(k)
-                if end > env.now:
-                    yield env.timeout(end - env.now)
-            self.in_run = False
-            done = core.commit(seg, k)
+            assert seg is not None
+            self.run = None
+            done = core.commit(seg, seg.steps_to_reach(t - core.now))
             if done:
-                fleet.finished(done, core.now)
-        self.state = STOPPED
-        self.stopped_at = env.now
-        core.close(env.now)
+                self.fleet.finished(done, core.now)
+
+    def busy(self) -> bool:
+        return self.state == READY and (self.run is not None or not self.core.idle())
 
 
 @dataclass
@@ -141,6 +149,9 @@ class Fleet:
             else profile.cold_start_s
         )
         self.ewma_service_s = 0.0
+        self.completed = 0
+        self._out_sum = 0
+        self._submitted = 0
         self.samples: list[Sample] = []
         self._last_busy: dict[int, float] = {}
         for _ in range(spec.replicas):
@@ -149,8 +160,8 @@ class Fleet:
 
     # -- membership ----------------------------------------------------------------------------
 
-    def _start(self, ready_at: float) -> Replica:
-        r = Replica(self, len(self.replicas), ready_at)
+    def _start(self, ready_at: float, now: float | None = None) -> Replica:
+        r = Replica(self, len(self.replicas), ready_at, self.env.now if now is None else now)
         self.replicas.append(r)
         return r
 
@@ -160,27 +171,55 @@ class Fleet:
     def ready(self) -> list[Replica]:
         return [r for r in self.replicas if r.state == READY and not r.draining]
 
+    def advance(self, inclusive: bool = False, t: float | None = None) -> None:
+        """Bring every replica of the fleet to ``t`` (default ``env.now``)."""
+        if t is None:
+            t = self.env.now
+        for r in self.replicas:
+            if r.state == READY:
+                r.advance(t, inclusive)
+
+    def next_event(self) -> float:
+        """Earliest time a replica's engine has something to do (inf when all are idle)."""
+        t = math.inf
+        for r in self.replicas:
+            if r.state != READY:
+                continue
+            if r.run is not None:
+                t = min(t, r.core.now + r.run.duration(r.run.k_max))
+            elif not r.core.idle():
+                t = min(t, r.core.now)
+        return t
+
+    def busy(self) -> bool:
+        return bool(self.pending) or any(r.busy() for r in self.replicas)
+
     def on_ready(self, r: Replica) -> None:
+        self.advance()
         self._tick_pending()
         while self.pending:
-            self._dispatch(self.pending.popleft())
+            self._dispatch(self.pending.popleft(), self.env.now)
 
     # -- requests ------------------------------------------------------------------------------
 
-    def _tick_pending(self) -> None:
-        now = self.env.now
+    def _tick_pending(self, now: float | None = None) -> None:
+        if now is None:
+            now = self.env.now
         self.pending_area += len(self.pending) * (now - self._pending_t)
         self._pending_t = now
 
-    def submit(self, req: int) -> None:
-        if not self._dispatch(req):
-            self._tick_pending()
+    def submit(self, req: int, t: float) -> None:
+        """Route a request arriving at ``t`` >= ``env.now`` (call ``advance(t=t)`` first)."""
+        self._submitted += 1
+        self._out_sum += self.book.out[req]
+        if not self._dispatch(req, t):
+            self._tick_pending(t)
             self.pending.append(req)
             if self.spec.autoscaler is not None and not self.live():
-                self._start(self.env.now + self.cold_start_s)  # activator: scale from zero
+                self._start(t + self.cold_start_s, now=t)  # activator: scale from zero
                 self.scale_events += 1
 
-    def _dispatch(self, req: int) -> bool:
+    def _dispatch(self, req: int, t: float) -> bool:
         ready = self.ready()
         if not ready:
             return False
@@ -189,29 +228,38 @@ class Fleet:
             self._rr += 1
         else:
             r = min(ready, key=lambda x: x.core.in_system)
-        r.accept(req)
+        r.accept(req, t)
         return True
 
     def finished(self, done: list[int], t: float) -> None:
-        book = self.book
+        admit = self.book.admit_s
         for req in done:
-            self.ewma_service_s += 0.05 * ((t - book.admit_s[req]) - self.ewma_service_s)
+            if self.completed == 0:
+                self.ewma_service_s = t - admit[req]
+            self.ewma_service_s += 0.05 * ((t - admit[req]) - self.ewma_service_s)
+            self.completed += 1
         self._on_finish(done, t)
 
     def failed(self, req: int) -> None:
         self._on_fail(req)
 
-    def expected_wait_s(self) -> float:
-        """Queue wait a request arriving now should expect (used by the overflow policy)."""
+    def expected_wait_s(self, t: float) -> float:
+        """Queue wait a request arriving at ``t`` should expect (used by the overflow policy)."""
         ready = self.ready()
         if not ready:
             starting = [r.ready_at for r in self.replicas if r.state == STARTING and not r.draining]
-            return (min(starting) - self.env.now) if starting else self.cold_start_s
+            return (min(starting) - t) if starting else self.cold_start_s
         r = min(ready, key=lambda x: x.core.in_system)
         core = r.core
         if not core.waiting and len(core.running) < core.max_seqs:
             return 0.0
-        per_slot = max(self.ewma_service_s, 1e-3)
+        if self.completed:
+            per_slot = self.ewma_service_s
+        else:  # no completion yet: the step law at the current batch x the mean output length
+            mean_out = self._out_sum / max(self._submitted, 1)
+            law = self.profile.law
+            per_slot = law.step_ms(len(core.running), 0, 0) / 1000.0 * mean_out
+        per_slot = max(per_slot, 1e-6)
         return (len(core.waiting) + 1) * per_slot / max(len(core.running), 1)
 
     # -- autoscaling and sampling --------------------------------------------------------------
@@ -223,6 +271,7 @@ class Fleet:
         below_since: float | None = None
         while not stop.triggered:
             yield env.timeout(a.interval_s)
+            self.advance()
             live = self.live()
             ready = [r for r in live if r.state == READY]
             current = len(live)
@@ -262,15 +311,17 @@ class Fleet:
 
     def _drain(self, r: Replica) -> None:
         r.draining = True
-        if r.state == STARTING:
+        r.drain_at = self.env.now
+        if r.state == STARTING and r.proc is not None:
             r.proc.interrupt()  # cancel the cold start (billed up to now)
         else:
-            r.wakeup()
+            r.advance(self.env.now, inclusive=True)  # stops now if idle
 
     def sample(self, interval: float, stop: simpy.Event):
         env = self.env
         while not stop.triggered:
             yield env.timeout(interval)
+            self.advance()
             self.snapshot()
 
     def snapshot(self) -> None:

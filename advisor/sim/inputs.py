@@ -117,6 +117,9 @@ class SimInput:
             return pd.to_numeric(df[col], errors="coerce").to_numpy(dtype=np.float64)
 
         cache = df["cache_read_tokens"].to_numpy(dtype=np.int64) if "cache_read_tokens" in df else None
+        cost = None
+        if "cost_pusd" in df.columns:  # priced by advisor.pricing: NA = unpriced (-1), never $0
+            cost = df["cost_pusd"].astype("Int64").fillna(-1).to_numpy(dtype=np.int64)
         return cls(
             arrival_s=arrival,
             input_tokens=df["input_tokens"].to_numpy(dtype=np.int64),
@@ -128,6 +131,7 @@ class SimInput:
             logged_latency_ms=_float("latency_ms"),
             logged_ttft_ms=_float("ttft_ms"),
             cache_read_tokens=cache,
+            api_cost_pico=cost,
             start=start,
             ids=df.index.to_numpy(),
         )

@@ -18,9 +18,10 @@ Semantics (vLLM V1, docs/simulator.md "Engine model"):
 
 Jumping: while no prefill is scheduled and nothing is admissible, consecutive decode steps differ
 only by context growth (+1 token per sequence per step), so k steps take, in closed form,
-``k*(t0 + c_seq*B + c_kv*C/1000) + c_kv*B*k*(k-1)/2000`` ms. ``plan`` returns such a run of steps;
-``commit(k)`` applies the first ``k`` of them (the caller cuts a run short when an admissible
-request arrives mid-run).
+``k*(t0 + c_seq*B + c_kv*C/1000) + c_kv*B*k*(k-1)/2000`` ms (plus ``k*c_seq_over*(B - knee)`` above
+the profile's compute knee; B is constant within the run, so the form is unchanged). ``plan``
+returns such a run of steps; ``commit(k)`` applies the first ``k`` of them (the caller cuts a run
+short when an admissible request arrives mid-run).
 """
 
 from __future__ import annotations
@@ -29,40 +30,51 @@ import math
 from collections import deque
 from dataclasses import dataclass
 from heapq import heappop, heappush
+from typing import Any
 
 import numpy as np
 
 from advisor.profiles.model import EngineProfile
 
 
-@dataclass
 class RequestBook:
-    """Shared per-request arrays the replicas write into (seconds; NaN = not reached)."""
+    """Per-request results the replicas write (seconds; NaN = not reached).
 
-    input_tokens: np.ndarray
-    output_tokens: np.ndarray
-    admit_s: np.ndarray
-    first_token_s: np.ndarray
-    finish_s: np.ndarray
-    run_s: np.ndarray
-    """Sequence-seconds spent running (admission to finish/preemption), for cost attribution."""
-    preemptions: np.ndarray
-    failed: np.ndarray
+    During a run the columns are Python lists (scalar writes to lists are ~5x cheaper than to
+    numpy arrays); ``freeze()`` turns them into numpy arrays for analysis.
+    """
+
+    def __init__(self, input_tokens: np.ndarray, output_tokens: np.ndarray) -> None:
+        n = len(input_tokens)
+        self.input_tokens = np.asarray(input_tokens, dtype=np.int64)
+        self.output_tokens = np.maximum(np.asarray(output_tokens, dtype=np.int64), 1)
+        self.inp: list[int] = self.input_tokens.tolist()
+        self.out: list[int] = self.output_tokens.tolist()
+        nan = float("nan")
+        self.admit_s: Any = [nan] * n
+        self.first_token_s: Any = [nan] * n
+        self.finish_s: Any = [nan] * n
+        self.run_s: Any = [0.0] * n
+        """Sequence-seconds spent running (admission to finish/preemption), for cost attribution."""
+        self.preemptions: Any = [0] * n
+        self.failed: Any = [False] * n
+        self.frozen = False
 
     @classmethod
     def empty(cls, input_tokens: np.ndarray, output_tokens: np.ndarray) -> RequestBook:
-        n = len(input_tokens)
-        nan = np.full(n, np.nan)
-        return cls(
-            input_tokens=np.asarray(input_tokens, dtype=np.int64),
-            output_tokens=np.maximum(np.asarray(output_tokens, dtype=np.int64), 1),
-            admit_s=nan.copy(),
-            first_token_s=nan.copy(),
-            finish_s=nan.copy(),
-            run_s=np.zeros(n),
-            preemptions=np.zeros(n, dtype=np.int32),
-            failed=np.zeros(n, dtype=bool),
-        )
+        return cls(input_tokens, output_tokens)
+
+    def freeze(self) -> RequestBook:
+        """Columns -> numpy arrays (idempotent)."""
+        if not self.frozen:
+            self.admit_s = np.asarray(self.admit_s, dtype=np.float64)
+            self.first_token_s = np.asarray(self.first_token_s, dtype=np.float64)
+            self.finish_s = np.asarray(self.finish_s, dtype=np.float64)
+            self.run_s = np.asarray(self.run_s, dtype=np.float64)
+            self.preemptions = np.asarray(self.preemptions, dtype=np.int32)
+            self.failed = np.asarray(self.failed, dtype=bool)
+            self.frozen = True
+        return self
 
 
 @dataclass
@@ -104,6 +116,8 @@ class ReplicaCore:
         self.c_seq = law.c_seq_ms / 1000.0
         self.c_kv = law.c_kv_ms_per_1k / 1e6  # seconds per context token
         self.c_pf = law.c_pf_ms_per_token / 1000.0
+        self.knee = law.knee_seqs
+        self.c_over = law.c_seq_over_ms / 1000.0
         self.overhead = profile.overhead_ttft_ms / 1000.0
         self.max_seqs = profile.max_num_seqs
         self.max_batched = profile.max_num_batched_tokens
@@ -111,8 +125,8 @@ class ReplicaCore:
         self.frag = profile.kv_block_tokens // 2
         self.cap = (profile.kv_cache_tokens // profile.kv_block_tokens) * profile.kv_block_tokens
         self.book = book
-        self.inp = book.input_tokens
-        self.out = book.output_tokens
+        self.inp = book.inp
+        self.out = book.out
         self.now = now
         self.waiting: deque[int] = deque()
         self.need: dict[int, int] = {}  # tokens to prefill when (re)admitted
@@ -155,7 +169,7 @@ class ReplicaCore:
         """Would ``req`` be admitted at the next step boundary (ignoring the token budget)?"""
         if self.waiting or len(self.running) >= self.max_seqs:
             return False
-        need = self.need.get(req, int(self.inp[req]))
+        need = self.need.get(req, self.inp[req])
         return self.kv_used() + need + self.frag + self.B <= self.cap
 
     # -- arrivals ----------------------------------------------------------------------------
@@ -167,11 +181,13 @@ class ReplicaCore:
 
     def submit(self, req: int, t: float) -> bool:
         """Queue a request arriving at ``t``; False (and marked failed) if it can never run."""
-        p = int(self.inp[req])
-        if p + int(self.out[req]) > self.max_model_len or p + self.frag > self.cap:
+        p = self.inp[req]
+        if p + self.out[req] > self.max_model_len or p + self.frag > self.cap:
             self.book.failed[req] = True
             self.book.finish_s[req] = t
             return False
+        if t < self._last_t:  # arrived during a step that was already committed: count it from t
+            self.area += self._last_t - t
         self._tick(t)
         self.in_system += 1
         self.need[req] = p
@@ -200,7 +216,7 @@ class ReplicaCore:
                     break
             gen = self.gen.get(req, 0)
         self.gen[req] = gen
-        self.need[req] = int(self.inp[req]) + gen
+        self.need[req] = self.inp[req] + gen
         self.waiting.appendleft(req)
 
     def plan(self) -> Segment | None:
@@ -232,8 +248,9 @@ class ReplicaCore:
             self._order += 1
             self.running[req] = self._order
             self._admit_t[req] = self.now
-            if np.isnan(self.book.admit_s[req]):
-                self.book.admit_s[req] = self.now
+            admit = self.book.admit_s
+            if admit[req] != admit[req]:  # NaN: first admission
+                admit[req] = self.now
             item = [req, need, need]
             self.prefilling.append(item)
             self.reserved += need
@@ -243,6 +260,8 @@ class ReplicaCore:
             sched.append((item, chunk))
         self._pending_pf = sched
         base = self.t0 + self.c_seq * self.B + self.c_kv * self.C
+        if self.c_over and self.knee < self.B:
+            base += self.c_over * (self.B - self.knee)  # compute-bound beyond the knee
         if sched or self.B == 0:
             if not sched:
                 return None  # everything left failed
@@ -304,9 +323,10 @@ class ReplicaCore:
                 self.prefilling.remove(item)
                 self.reserved -= need
                 gen = self.gen.pop(req, 0) + 1
-                if np.isnan(book.first_token_s[req]):
-                    book.first_token_s[req] = t_end + self.overhead
-                left = int(self.out[req]) - gen
+                ft = book.first_token_s
+                if ft[req] != ft[req]:  # NaN: the first token (not a re-prefill after preemption)
+                    ft[req] = t_end + self.overhead
+                left = self.out[req] - gen
                 if left <= 0:
                     done.append(req)
                     continue

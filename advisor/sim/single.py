@@ -106,6 +106,7 @@ def run_single(
                     arr[issued] = core.now + overhead
                     issued += 1
     core.close(core.now)
+    book.freeze()
     if closed:
         arr = np.where(np.isfinite(arr), arr, np.nan)
     run = SingleRun(arr, book, core, itl or [])

@@ -54,6 +54,13 @@ ROWS = [
          input_tokens=1_000, output_tokens=1_000, service_tier="priority"),
     dict(provider="openai", model="gpt-4o", ts_start="2026-10-11T18:59:59-05:00",
          input_tokens=1_000, output_tokens=1_000, service_tier="priority"),
+    # Fallback providers (variants ignored, as genai-prices does) and LiteLLM-prefixed refs
+    dict(provider="azure", model="gpt-4o", ts_start="2026-11-01T00:00:00Z",
+         input_tokens=5_000, output_tokens=100, cache_read_tokens=2_048, service_tier="priority"),
+    dict(provider="litellm", model="openai/gpt-4o-mini", ts_start="2026-11-01T00:00:00Z",
+         input_tokens=5_000, output_tokens=100),
+    dict(provider="aws", model="anthropic.claude-3-5-haiku-20241022-v1:0", ts_start="2026-11-01T00:00:00Z",
+         input_tokens=5_000, output_tokens=100, cache_read_tokens=1_000, cache_write_tokens=500),
 ]  # fmt: skip
 
 

@@ -71,3 +71,18 @@ def test_too_few_points_and_unknown_fixed_names_are_refused() -> None:
         fit_step_law(_points(TRUE)[:2])
     with pytest.raises(ConfigError, match="unknown coefficient"):
         fit_step_law(_points(TRUE), fixed={"c_bogus": 1.0})
+
+
+def test_decode_run_closed_form_equals_the_sum_of_steps() -> None:
+    law = StepLaw(
+        t0_ms=6.6,
+        c_seq_ms=0.013,
+        c_kv_ms_per_1k=0.046,
+        c_pf_ms_per_token=0.03,
+        knee_seqs=128,
+        c_seq_over_ms=0.0075,
+    )
+    for b, ctx, k in ((1, 130, 1), (64, 64 * 700, 37), (300, 300 * 2000, 250)):
+        summed = sum(law.step_ms(b, ctx + i * b, 0) for i in range(k))
+        assert law.decode_run_ms(b, ctx, k) == pytest.approx(summed, rel=1e-12)
+    assert law.decode_run_ms(8, 1000, 0) == 0.0

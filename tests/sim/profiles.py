@@ -54,7 +54,9 @@ def qwen3_4b_bf16(**over: object) -> EngineProfile:
         weight_gib=7.49,
         cold_start_s=60.0,
         overhead_ttft_ms=3.5,
-        provenance=Provenance(kind="estimated", source="figures.md §2.2 extrapolation", date=date(2026, 9, 24)),
+        provenance=Provenance(
+            kind="estimated", source="figures.md §2.2 extrapolation", date=date(2026, 9, 24)
+        ),
     )
     base.update(over)
     return EngineProfile(**base)

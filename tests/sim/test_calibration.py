@@ -1,0 +1,76 @@
+"""`simulate bench` closed loop against the measured silybench points (Qwen3-8B, 1x H100).
+
+Tolerances (from the issue): request and output throughput within 10 %, ITL median within 10 %,
+TTFT p95 within 25 %, at every measured concurrency (1-512) of chat-128-128 and decode-128-1024,
+both precisions. Same load as measured: closed loop, ``num_prompts`` requests, exact lengths,
+with the shipped fitted profiles (``find_profile('qwen3-8b', precision, 'h100-sxm')``).
+
+Known misses are listed, with their cause, and asserted to *still* miss, so a fix shows up as a
+test failure that asks to shorten the list (docs/simulator.md, "Validation", has the full table).
+"""
+
+from __future__ import annotations
+
+import csv
+from functools import cache
+
+import pytest
+from shared_data import silybench_csv
+
+from advisor.profiles import find_profile
+from advisor.sim.bench import BenchSpec, bench
+
+THROUGHPUT_ITL_KNOWN_MISSES = {
+    # One synchronised cohort of 128 x 128-token prompts needs two 8,192-token prefill steps per
+    # round; the profile's c_pf (0.0306 ms/token, fitted on 8k-token prompts) makes each ~257 ms.
+    ("bf16", "chat-128-128", 128, "request_throughput"),
+    ("bf16", "chat-128-128", 128, "output_throughput"),
+}
+
+
+@cache
+def _results() -> list[tuple[dict[str, str], dict[str, float]]]:
+    with open(silybench_csv(), newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    out = []
+    for row in rows:
+        prec = "fp8" if row["run_id"].endswith("_fp8") else "bf16"
+        spec = BenchSpec(
+            input_len=int(row["input_len"]),
+            output_len=int(row["output_len"]),
+            num_requests=int(row["num_prompts"]),
+            concurrency=int(row["concurrency"]),
+        )
+        out.append((row, bench(find_profile("qwen3-8b", prec, "h100-sxm"), spec)["advisor"]))
+    return out
+
+
+def _misses(checks: tuple[tuple[str, float], ...]) -> dict[tuple[str, str, int, str], str]:
+    misses = {}
+    for row, got in _results():
+        prec = "fp8" if row["run_id"].endswith("_fp8") else "bf16"
+        for key, tol in checks:
+            want = float(row[key])
+            err = got[key] / want - 1
+            if abs(err) > tol:
+                ident = (prec, row["workload"], int(row["concurrency"]), key)
+                misses[ident] = f"{got[key]:.1f} vs {want:.1f} ({err:+.0%})"
+    return misses
+
+
+@pytest.mark.slow
+def test_throughput_and_itl_within_10_percent() -> None:
+    misses = _misses((("request_throughput", 0.10), ("output_throughput", 0.10), ("itl_median_ms", 0.10)))
+    assert set(misses) == THROUGHPUT_ITL_KNOWN_MISSES, misses
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(
+    strict=True,
+    reason="TTFT p95 misses by 25-68 % at c=16-128 (the profile's c_pf, fitted on 8k-token prompts, "
+    "overstates 128-token prefill) and by 32-58 % in the KV-bound decode-128-1024 plateau "
+    "(c >= 384: preemption/re-admission order); see docs/simulator.md",
+)
+def test_ttft_p95_within_25_percent() -> None:
+    misses = _misses((("ttft_p95_ms", 0.25),))
+    assert not misses, misses
