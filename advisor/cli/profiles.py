@@ -49,6 +49,13 @@ def _err() -> Console:
     return Console(file=sys.stderr, highlight=False, soft_wrap=True)
 
 
+def _dated(day: str | None, precision: str | None) -> str:
+    """``2026-02`` (month) or ``2025`` (year) where the source is not dated to the day."""
+    if not day:
+        return "-"
+    return {"month": day[:7], "year": day[:4]}.get(precision or "day", day)
+
+
 def _print_json(obj: Any) -> None:
     sys.stdout.write(json.dumps(obj, indent=2, default=str, ensure_ascii=False) + "\n")
 
@@ -212,7 +219,8 @@ def _finish(
     kinds_txt = ", ".join(f"{k} x{v}" for k, v in sorted(kinds.items()))
     if aborted or fit_error:
         reason = aborted or fit_error
-        raise ConfigError(f"{reason}; partial results kept in {points_path}")
+        failures = f"; {failed} of {total} requests failed ({kinds_txt})" if failed and not aborted else ""
+        raise ConfigError(f"{reason}{failures}; partial results kept in {points_path}")
     if failed:
         raise ThresholdExceeded(
             f"{failed} of {total} requests failed ({kinds_txt}); profile {profile_path} fitted from "
@@ -490,6 +498,7 @@ def prices_command(
                 },  # type: ignore[arg-type]
                 "committed_term": o.committed_term,
                 "checked_on": o.checked_on.isoformat(),
+                "date_precision": o.date_precision,
                 "source_url": o.source_url,
             }
             for o in offers
@@ -506,6 +515,7 @@ def prices_command(
                 },
                 "committed_term": None,
                 "checked_on": None,
+                "date_precision": None,
                 "source_url": str(overrides),
             }
             for g in ov.gpu_prices
@@ -564,7 +574,7 @@ def prices_command(
                 u["on_demand"] or "-",
                 u["spot"] or "-",
                 u["committed"] or "-",
-                r["checked_on"] or "-",
+                _dated(r["checked_on"], r["date_precision"]),
                 safe(r["source_url"], 60),
             )
         con.print(t)

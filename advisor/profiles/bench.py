@@ -144,8 +144,8 @@ def fit_profile(
             f"only {len(usable)} benchmark point(s) with a measured ITL; need 3 or more "
             "(several concurrencies and at least two prompt or output lengths)"
         )
-    prefill = fit_prefill(points)
     if c_pf_ms_per_token is None:
+        prefill = fit_prefill(points)
         if prefill is None:
             raise ConfigError(
                 "cannot fit the prefill cost: need concurrency-1 points at two or more prompt "

@@ -305,6 +305,9 @@ async def _one_request(
             res.error = "ended before max_tokens (server ignores ignore_eos?)"
     except _BadStream as exc:
         res.error = str(exc)
+    except TimeoutError:
+        overall = time.perf_counter() - res.start >= spec.request_timeout_s * 0.999
+        res.error = "timeout" if overall else "stalled"
     except Exception as exc:  # any client/server failure is data for the report, not a crash
         res.error = _classify(exc)
     if res.error:

@@ -36,6 +36,8 @@ class LatencyMeasurement(BaseModel):
     """How it was measured (prompt size, reasoning setting, provider, statistic)."""
     source_url: str = Field(min_length=8, pattern=r"^https?://")
     checked_on: date
+    date_precision: Literal["day", "month", "year"] = "day"
+    """How exact ``checked_on`` is: an undated page read in 2026 is ``2026-01-01`` with ``year``."""
 
     @model_validator(mode="after")
     def _has_figure(self) -> LatencyMeasurement:

@@ -45,6 +45,8 @@ class GpuPrice(BaseModel):
     committed_term: str | None = None
     """E.g. ``1y no-upfront``; required when ``committed`` is set."""
     checked_on: date
+    date_precision: Literal["day", "month", "year"] = "day"
+    """How exact ``checked_on`` is (a source dated "Feb 2026" is ``2026-02-01`` with ``month``)."""
     source_url: str = Field(min_length=8, pattern=r"^https?://")
     notes: str = ""
 

@@ -149,6 +149,12 @@ def test_shipped_sheets_have_source_and_date_on_every_row() -> None:
         assert row.source_url.startswith("https://") and row.checked_on.year >= 2025
     for model in load_api_latency().models:
         assert all(m.source_url and m.checked_on for m in model.measurements)
+        # a first-of-January date is a placeholder for an undated source: it must say so
+        assert all(
+            m.date_precision != "day"
+            for m in model.measurements
+            if (m.checked_on.month, m.checked_on.day) == (1, 1)
+        )
 
 
 def test_build_refuses_a_price_for_an_unknown_gpu(tmp_path: Path) -> None:
