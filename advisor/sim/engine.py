@@ -19,6 +19,7 @@ import simpy
 
 from advisor.errors import ConfigError, SimulationError
 from advisor.profiles.model import EngineProfile
+from advisor.sim.analytic import little_l
 from advisor.sim.api import ApiPricer, run_api
 from advisor.sim.fleet import Fleet
 from advisor.sim.inputs import SimInput
@@ -348,7 +349,7 @@ def _little(
         lam = float(mine.sum()) / horizon
         w = float(soj.mean()) if len(soj) else 0.0
         l_meas = area / horizon
-        l_little = lam * w
+        l_little = little_l(lam, w)
         rel = abs(l_meas - l_little) / l_little if l_little > 0 else abs(l_meas)
         out.append(LittleCheck(f.name, lam, w, float(l_meas), float(l_little), float(rel)))
     return out

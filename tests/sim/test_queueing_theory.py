@@ -20,31 +20,55 @@ from advisor.sim.single import run_single
 MEAN_TOKENS = 1000
 
 
-def _mmc_wait(rho: float, c: int, n: int, seed: int) -> float:
+def _exact_fcfs_waits(arrivals: np.ndarray, service: np.ndarray, c: int) -> np.ndarray:
+    """Waits of an exact c-server FCFS queue (Kiefer-Wolfowitz recursion)."""
+    import heapq
+
+    free = [0.0] * c
+    out = np.empty(len(arrivals))
+    for i, (a, s) in enumerate(zip(arrivals.tolist(), service.tolist(), strict=True)):
+        start = max(heapq.heappop(free), a)
+        out[i] = start - a
+        heapq.heappush(free, start + s)
+    return out
+
+
+def _mmc(rho: float, c: int, n: int, seed: int) -> tuple[float, float]:
+    """(engine mean wait, exact-queue mean wait) on the same random numbers, first 10 % cut."""
     mu = 1.0  # services per second
     lam = rho * c * mu
     rng = np.random.default_rng(seed)
     arrivals = np.cumsum(rng.exponential(1.0 / lam, n))
     tokens = rng.geometric(1.0 / MEAN_TOKENS, n)
-    prof = constant_service(1.0 / (mu * MEAN_TOKENS), servers_per_replica=c)
-    run = run_single(prof, np.ones(n, np.int64), tokens, arrival_s=arrivals)
-    waits = run.queue_wait_s[n // 10 :]  # warm-up cut: first 10 %
-    return float(waits.mean())
+    step = 1.0 / (mu * MEAN_TOKENS)
+    run = run_single(
+        constant_service(step, servers_per_replica=c), np.ones(n, np.int64), tokens, arrival_s=arrivals
+    )
+    ref = _exact_fcfs_waits(arrivals, tokens * step, c)
+    cut = n // 10
+    return float(run.queue_wait_s[cut:].mean()), float(ref[cut:].mean())
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("rho", [0.5, 0.8, 0.9])
 def test_mmc_mean_wait_matches_erlang_c_within_3_percent(rho: float) -> None:
-    """4 replications x 40,000 customers, first 10 % cut. One replication's mean wait scatters by
-    about +-10 % around theory (busy-period correlation), so the mean of four has a standard error
-    of about 5 %: this is a coarse check; ``test_engine_equals_exact_fcfs_queue_per_request`` is
-    the sharp one (every request within one engine step of an exact c-server FCFS queue)."""
+    """3 replications x 40,000 customers per load, first 10 % cut.
+
+    Sampling noise dominates a raw estimate at this size (one replication scatters +-8 %, +-15 %
+    at rho 0.9: busy periods are long), so the 3 % comparison uses a control variate (Law &
+    Kelton, "Simulation Modeling and Analysis", control variates): the exact FCFS c-server queue
+    driven by the same random numbers, whose expectation is known exactly (Erlang C). The
+    estimator W_engine - (W_exact - ErlangC) removes the shared noise and keeps any error of the
+    engine; the raw engine estimate must still be within 10 %.
+    """
     c = 4
-    n = 40_000
-    reps = [_mmc_wait(rho, c, n, seed) for seed in range(4)]  # replications
-    sim = float(np.mean(reps))
     theory = analytic.mmc_wait(rho * c, 1.0, c)
-    assert sim == pytest.approx(theory, rel=0.03), (sim, theory, reps)
+    pairs = [_mmc(rho, c, 40_000, seed) for seed in range(3)]
+    engine = float(np.mean([p[0] for p in pairs]))
+    exact = float(np.mean([p[1] for p in pairs]))
+    controlled = engine - (exact - theory)
+    assert controlled == pytest.approx(theory, rel=0.03), (controlled, engine, exact, theory)
+    assert engine == pytest.approx(theory, rel=0.10), (engine, theory, pairs)
 
 
 @pytest.mark.parametrize("rho", [0.5, 0.8])
