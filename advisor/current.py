@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from advisor.labels import combine, dense_ids, factorize, group_order
-from advisor.pricing import PriceData, PricedTrace
+from advisor.pricing import PriceData, PricedTrace, PriceSource
 from advisor.pricing.money import group_sum_exact, group_sum_pico, sum_pico
 from advisor.units import usd_from_pico
 
@@ -46,6 +46,8 @@ class SpendRow:
     """Requests per second averaged over the trace's whole window (1-minute resolution)."""
     rps_peak: float
     """Busiest 1-minute window of this task × model, in requests per second."""
+    price_sources: tuple[str, ...] = ()
+    """The genai-prices model, service tier and dated price period(s) that priced this model."""
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,8 @@ class CurrentSpend:
     window_minutes: int
     price_data: PriceData
     sources: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    """Pricing caveats to state beside the figures (e.g. a tier priced at the standard rate)."""
 
 
 def _per_million(cost: Decimal, requests: int) -> Decimal | None:
@@ -97,6 +101,9 @@ def current_spend(priced: PricedTrace) -> CurrentSpend:
     peak = _peak_per_minute(gid, minute, k, window_minutes)
     sources_by_group = _task_sources(df, gid, k)
 
+    by_model: dict[tuple[str, str], set[str]] = {}
+    for src in priced.sources:
+        by_model.setdefault((src.provider, src.model), set()).add(_source_label(src))
     rows: list[SpendRow] = []
     for g, (task, provider, model) in enumerate(groups):
         requests = int(sizes[g])
@@ -120,17 +127,12 @@ def current_spend(priced: PricedTrace) -> CurrentSpend:
                 latency_p95_ms=None if np.isnan(p95[g]) else float(p95[g]),
                 rps_mean=requests / seconds,
                 rps_peak=float(peak[g]) / 60.0,
+                price_sources=tuple(sorted(by_model.get((str(provider), str(model)), ()))),
             )
         )
     rows.sort(key=lambda r: (-(r.cost_usd or Decimal(0)), r.task, r.provider, r.model))
-    sources = sorted(
-        {
-            f"{s.provider_id}/{s.model_id}"
-            + (f" [{s.service_tier}]" if s.service_tier else "")
-            + (f" from {s.price_from.isoformat()}" if s.price_from else "")
-            for s in priced.sources
-        }
-    )
+    sources = sorted({_source_label(s) for s in priced.sources})
+    notes = _tier_notes(priced.sources)
     return CurrentSpend(
         rows=rows,
         total_requests=n,
@@ -143,6 +145,35 @@ def current_spend(priced: PricedTrace) -> CurrentSpend:
         window_minutes=window_minutes,
         price_data=priced.price_data,
         sources=sources,
+        notes=notes,
+    )
+
+
+def _tier_notes(sources: list[PriceSource]) -> list[str]:
+    counts: dict[tuple[str, str, str], int] = {}
+    for s in sources:
+        if s.tier_at_standard_price and s.service_tier:
+            key = (s.provider_id, s.model_id, s.service_tier)
+            counts[key] = counts.get(key, 0) + s.requests
+    notes = [
+        f"{p}/{m}: {n:,} '{t}' requests priced at standard rates (genai-prices has no separate "
+        f"'{t}' price for them)"
+        for (p, m, t), n in sorted(counts.items())
+    ]
+    rounded = sum(s.rounded_rows for s in sources)
+    if rounded:
+        notes.append(
+            f"{rounded:,} requests rounded half-even to the pico-dollar "
+            "(their genai-prices rate is finer than 1e-12 USD per token)"
+        )
+    return notes
+
+
+def _source_label(s: PriceSource) -> str:
+    return (
+        f"{s.provider_id}/{s.model_id}"
+        + (f" [{s.service_tier}]" if s.service_tier else "")
+        + (f" from {s.price_from.isoformat()}" if s.price_from else "")
     )
 
 

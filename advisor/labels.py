@@ -35,6 +35,10 @@ class Codes:
         return table[self.codes]
 
 
+def _is_missing(value: object) -> bool:
+    return value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and value != value)
+
+
 def factorize(df: pd.DataFrame, name: str) -> Codes:
     """Codes of a string column; NA and empty strings are both 'missing'."""
     n = len(df)
@@ -48,7 +52,9 @@ def factorize(df: pd.DataFrame, name: str) -> Codes:
         if empty.any():
             codes = np.where(np.append(empty, True)[codes], -1, codes)
         return Codes(codes, uniques)
-    if col.isna().all():  # common: field never logged
+    if (
+        n and pd.isna(col.iat[0]) and col.isna().all()
+    ):  # cheap probe before the full scan  # common: field never logged
         return Codes(np.full(n, -1, dtype=np.int64), np.array([], dtype=object))
     codes, uniques = pd.factorize(col, use_na_sentinel=True)
     uniques = np.asarray(uniques, dtype=object)

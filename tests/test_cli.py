@@ -238,3 +238,29 @@ def test_litellm_request_tags_name_the_task(capsys) -> None:
     assert main(["analyze", *map(str, files), "--json"]) == 0
     rows = json.loads(capsys.readouterr().out)["current"]["rows"]
     assert rows and all(r["task_source"] == "tag" for r in rows)
+
+
+def _shared() -> Path | None:
+    for base in (Path(__file__).resolve().parents[1] / ".." / "shared", Path("/work/shared")):
+        if (base / "data" / "azure-llm-inference-2023").is_dir():
+            return base
+    return None
+
+
+@pytest.mark.slow
+def test_real_azure_trace_end_to_end(capsys) -> None:
+    """Azure's public 2023 trace (no model names): priced as if it were gpt-4o-mini traffic."""
+    shared = _shared()
+    if shared is None:
+        pytest.skip("shared data not present")
+    path = shared / "data" / "azure-llm-inference-2023" / "AzureLLMInferenceTrace_conv.csv"
+    argv = ["analyze", str(path), "--preset", "azure-2023", "--set", "provider=openai"]
+    assert main([*argv, "--set", "model=gpt-4o-mini", "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    cur = doc["current"]
+    assert cur["total_requests"] == doc["data_quality"]["accepted"] > 10_000
+    assert Decimal(cur["total_cost_usd"]) > 0
+    for row in cur["rows"]:
+        assert row["rps_mean"] == pytest.approx(row["requests"] / (cur["window_minutes"] * 60), rel=1e-5)
+        assert row["rps_peak"] >= row["rps_mean"]
+        assert row["latency_p50_ms"] is None  # the trace logs no latency

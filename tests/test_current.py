@@ -89,3 +89,20 @@ def test_no_overflow_for_huge_totals() -> None:
     assert per_row * 100 > 2**63
     assert spend.total_cost_usd == Decimal(per_row * 100) / Decimal(10**12)
     assert spend.rows[0].cost_usd == spend.total_cost_usd
+
+
+def test_tier_priced_at_standard_rate_is_disclosed() -> None:
+    """genai-prices' batch price for Sonnet 4.5 starts 2026-10-14: before it, batch == standard."""
+    rows = [
+        dict(ts_start="2026-01-20T10:00:00Z", provider="anthropic", model="claude-sonnet-4-5",
+             input_tokens=8_000, output_tokens=1_000, service_tier="batch"),
+        dict(ts_start="2026-10-20T10:00:00Z", provider="anthropic", model="claude-sonnet-4-5",
+             input_tokens=8_000, output_tokens=1_000, service_tier="batch"),
+        dict(ts_start="2026-10-20T10:00:00Z", provider="anthropic", model="claude-sonnet-4-5",
+             input_tokens=8_000, output_tokens=1_000, service_tier="default"),
+    ]  # fmt: skip
+    spend = current_spend(PriceBook().price(segment(trace_df(rows))))
+    assert len(spend.notes) == 1
+    assert "1 'batch' requests priced at standard rates" in spend.notes[0]
+    assert any(s.endswith("[batch] from 2026-10-14") for s in spend.sources)
+    assert spend.rows[0].price_sources

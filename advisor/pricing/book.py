@@ -70,6 +70,9 @@ class PriceSource:
     requests: int
     rounded_rows: int
     pricing_url: str | None
+    tier_at_standard_price: bool = False
+    """A non-default service tier (batch, flex, priority, ...) that genai-prices prices like the
+    standard tier for this model and period — disclosed, since a discount may exist unrecorded."""
 
 
 @dataclass(frozen=True)
@@ -232,20 +235,24 @@ class PriceBook:
         ts_utc: pd.Series,
         cols: dict[str, np.ndarray],
         service_tier: str | None,
-    ) -> tuple[np.ndarray, np.ndarray, list[tuple[date | None, int, int, str | None]]]:
+    ) -> tuple[np.ndarray, np.ndarray, list[tuple[date | None, int, int, str | None, bool]]]:
         n = len(ts_utc)
         cost = np.zeros(n, dtype=np.int64)
         valid = np.ones(n, dtype=bool)
-        classes, prices = R.price_classes(resolved, ts_utc, R.price_context(service_tier))
+        context = R.price_context(service_tier)
+        classes, prices = R.price_classes(resolved, ts_utc, context)
         url = (resolved.provider.pricing_urls or [None])[0]
-        info: list[tuple[date | None, int, int, str | None]] = []
+        info: list[tuple[date | None, int, int, str | None, bool]] = []
         for k, (model_price, rep) in enumerate(prices):
             rows = np.flatnonzero(classes == k)
             sub = {c: v[rows] for c, v in cols.items()}
             c_cost, c_valid, rounded = R.cost_pico(R.unit_rates(model_price), sub)
             cost[rows] = c_cost
             valid[rows] = c_valid
-            info.append((_price_from(resolved.model, rep), len(rows), rounded, url))
+            same = service_tier not in (None, "default") and model_price == resolved.model.get_prices(
+                rep.to_pydatetime(), None
+            )
+            info.append((_price_from(resolved, rep, context), len(rows), rounded, url, same))
         return cost, valid, info
 
     def price_tokens(
@@ -294,11 +301,23 @@ class PriceBook:
         return cost
 
 
-def _price_from(model: gp.ModelInfo, rep: pd.Timestamp) -> date | None:
-    if not isinstance(model.prices, list):
-        return None
-    for cp in reversed(model.prices):
-        c = cp.constraint
-        if c is None or c.active(rep.to_pydatetime()):
-            return c.start_date if isinstance(c, gp.StartDateConstraint) else None
-    return None
+def _price_from(resolved: R.ResolvedModel, rep: pd.Timestamp, context: dict[str, str] | None) -> date | None:
+    """Start of the dated price period in force: the newest active start date among the model's
+    conditional prices and the price variants that applied (None when nothing is dated)."""
+    when = rep.to_pydatetime()
+    model = resolved.model
+    dates: list[date] = []
+    if isinstance(model.prices, list):
+        for cp in reversed(model.prices):
+            c = cp.constraint
+            if c is None or c.active(when):
+                if isinstance(c, gp.StartDateConstraint):
+                    dates.append(c.start_date)
+                break
+    if context and resolved.variants_apply:
+        for v in model.price_variants or ():
+            c = v.constraint
+            applies = all(context.get(k) == val for k, val in v.when.items())
+            if applies and isinstance(c, gp.StartDateConstraint) and c.active(when):
+                dates.append(c.start_date)
+    return max(dates) if dates else None

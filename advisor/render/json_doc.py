@@ -80,6 +80,7 @@ def document(result: Analysis) -> dict[str, Any]:
             "as_of": pd_.as_of.isoformat(),
             "priced_at": "each request's own ts_start (UTC)",
             "sources": cur.sources,
+            "notes": cur.notes,
         },
         "current": {
             "total_requests": cur.total_requests,
@@ -104,6 +105,7 @@ def document(result: Analysis) -> dict[str, Any]:
                     "latency_p95_ms": _num(r.latency_p95_ms),
                     "rps_mean": _num(r.rps_mean),
                     "rps_peak": _num(r.rps_peak),
+                    "price_sources": list(r.price_sources),
                 }
                 for r in cur.rows
             ],

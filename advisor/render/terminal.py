@@ -93,6 +93,8 @@ def quality_box(result: Analysis, plain: bool = False) -> Panel:
         shown = ", ".join(rich_label(s, 80) for s in sources[:MAX_SOURCES])
         more = f" and {len(sources) - MAX_SOURCES} more (see --json)" if len(sources) > MAX_SOURCES else ""
         lines.append(f"price sources: {shown}{more}")
+    for note in result.current.notes[:MAX_SOURCES]:
+        lines.append(f"note: {rich_label(note, 200)}")
     style = "red" if result.breaches else "green"
     for breach in result.breaches:
         lines.append(Text(f"threshold exceeded: {breach}", style="" if plain else "bold red"))

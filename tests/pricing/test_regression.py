@@ -130,3 +130,16 @@ def test_price_tokens_refuses_unknown_model() -> None:
     with pytest.raises(PricingError, match="did you mean"):
         ts = pd.Series(pd.to_datetime(["2026-01-01T00:00:00Z"]))
         PriceBook().price_tokens("openai", "gpt-4oo", ts, [1], [1])
+
+
+def test_rates_finer_than_a_picodollar_round_half_even_and_are_counted() -> None:
+    """A few aggregator prices are float-derived (0.0833…/MTok): exact to within half a pico-dollar."""
+    row = dict(provider="huggingface_together", model="Qwen/Qwen3-VL-8B-Instruct",
+               ts_start="2026-06-01T00:00:00Z", input_tokens=12_345, output_tokens=678)  # fmt: skip
+    df = trace_df([row, row])
+    priced = PriceBook().price(df)
+    expected = _direct(df.iloc[0])
+    assert expected * 10**12 != int(expected * 10**12)  # really finer than a pico-dollar
+    got = usd_from_pico(int(priced.df["cost_pusd"].iloc[0]))
+    assert abs(got - expected) <= Decimal("0.5e-12")
+    assert sum(s.rounded_rows for s in priced.sources) == 2
