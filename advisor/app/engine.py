@@ -74,10 +74,12 @@ def spend_over_time(df: pd.DataFrame, bucket: str) -> pd.DataFrame:
         df["task"].astype(str).rename("task"),
         (df["provider"].astype(str) + "/" + df["model"].astype(str)).rename("model"),
     ]
-    cost = group_sum_pico(df["cost_pusd"], keys)
-    counts = df.groupby(keys, sort=True, observed=True).size()
+    grouped = df.groupby(keys, sort=True, observed=True)
+    gid = grouped.ngroup().to_numpy()
+    counts = grouped.size()
+    cost = group_sum_pico(df["cost_pusd"], gid, len(counts))  # exact ints, in group order
     out = counts.rename("requests").reset_index()
-    out["cost_usd_plot"] = [float(usd_from_pico(cost[k])) for k in counts.index]
+    out["cost_usd_plot"] = [float(usd_from_pico(c)) for c in cost]
     return out
 
 
