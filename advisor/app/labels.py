@@ -24,13 +24,17 @@ DISPLAY_MAX = 80
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-!|<>~$:])")
 
 
-def _printable(label: object) -> str:
-    text = str(label)[: MAX_LABEL * 2]
+TEXT_MAX = 4000
+"""Sentences advisor writes (notes, price notes, one-line errors) are capped far later."""
+
+
+def _printable(label: object, limit: int = DISPLAY_MAX) -> str:
+    text = str(label)[: max(MAX_LABEL * 2, limit + 1)]
     # Drop C0/C1 controls and format characters (bidi overrides such as U+202E, zero-width joiners).
     text = "".join(ch for ch in text if unicodedata.category(ch) not in {"Cc", "Cf"} or ch == " ")
     text = " ".join(text.split())
-    if len(text) > DISPLAY_MAX:
-        text = text[: DISPLAY_MAX - 1] + "…"
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
     return text or "(blank)"
 
 
@@ -44,9 +48,14 @@ def plotly_label(label: object) -> str:
     return html.escape(_printable(label).replace("$", ""), quote=True)
 
 
-def markdown_label(label: object) -> str:
+def markdown_label(label: object, limit: int = DISPLAY_MAX) -> str:
     """A label safe inside a Streamlit markdown string: every markdown special escaped."""
-    return _MARKDOWN_SPECIALS.sub(r"\\\1", html.escape(_printable(label), quote=False))
+    return _MARKDOWN_SPECIALS.sub(r"\\\1", html.escape(_printable(label, limit), quote=False))
+
+
+def markdown_text(text: object) -> str:
+    """A sentence (that may quote labels) made safe for markdown, without the label length cap."""
+    return markdown_label(text, TEXT_MAX)
 
 
 def _cell(value: object) -> object:

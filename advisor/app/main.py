@@ -14,7 +14,7 @@ import streamlit as st
 from advisor.app import state
 from advisor.app.backend import DashboardBackend, RecommendationView, Unavailable
 from advisor.app.controls import render_controls
-from advisor.app.labels import markdown_label
+from advisor.app.labels import markdown_text
 from advisor.app.pages.data import render_data
 from advisor.app.pages.fleet import render_fleet
 from advisor.app.pages.latency import render_latency
@@ -72,4 +72,4 @@ def render_app() -> None:
         if page != "Data":
             _page(page, be, data, controls)
     except AdvisorError as exc:
-        st.error(markdown_label(exc.one_line()))
+        st.error(markdown_text(exc.one_line()))

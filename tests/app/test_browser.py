@@ -133,6 +133,7 @@ def test_controls_change_the_numbers_in_a_real_browser(dashboard_url: str, tmp_p
             for _ in range(4):  # 1.0 -> 2.0 in steps of 0.25
                 slider.press("ArrowRight")
             grown = _wait_for_change(page, "Current cost", current)
+            page.wait_for_selector('[data-testid="stStatusWidget"]', state="detached")  # run finished
             shot = tmp_path / "dashboard.png"
             page.screenshot(path=str(shot), full_page=True)
         finally:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 
 import numpy as np
@@ -9,7 +10,14 @@ import pandas as pd
 import pytest
 
 from advisor.app import charts
-from advisor.app.labels import DISPLAY_MAX, markdown_label, plain_label, plotly_label, safe_frame
+from advisor.app.labels import (
+    DISPLAY_MAX,
+    markdown_label,
+    markdown_text,
+    plain_label,
+    plotly_label,
+    safe_frame,
+)
 
 PAYLOADS = [
     "<script>alert(1)</script>",
@@ -36,11 +44,18 @@ def test_plotly_label_is_inert(payload: str) -> None:
 
 
 @pytest.mark.parametrize("payload", PAYLOADS)
-def test_markdown_label_is_inert(payload: str) -> None:
-    out = markdown_label(payload)
+@pytest.mark.parametrize("escape", [markdown_label, markdown_text])
+def test_markdown_escaping_is_inert(payload: str, escape: Callable[[str], str]) -> None:
+    out = escape(f"note about {payload} here")
     for special in "<>[]()`|$*_":
         assert all(out[i - 1] == "\\" for i, ch in enumerate(out) if ch == special), (payload, out)
     assert "\n" not in out and "\x1b" not in out
+
+
+def test_sentences_are_not_cut_like_labels() -> None:
+    sentence = "word " * 100
+    assert len(markdown_text(sentence)) > DISPLAY_MAX
+    assert len(markdown_label(sentence)) <= DISPLAY_MAX
 
 
 def test_plain_label_caps_and_strips() -> None:

@@ -9,7 +9,7 @@ from pydantic import ValidationError
 
 from advisor.app import state
 from advisor.app.backend import DashboardBackend
-from advisor.app.labels import markdown_label
+from advisor.app.labels import markdown_label, markdown_text
 from advisor.app.settings import UPLOAD_CAP_MB
 from advisor.errors import AdvisorError
 from advisor.ingest.options import FormatName, ReadOptions, TimeUnit
@@ -79,6 +79,6 @@ def render_data(be: DashboardBackend) -> None:
             data = state.accept_upload(be, uploaded.name, uploaded.getvalue(), options)
     except AdvisorError as exc:
         st.session_state[state.SOURCE_KEY] = state.SAMPLE
-        st.error(f"Cannot use this file: {markdown_label(exc.one_line())}")
+        st.error(f"Cannot use this file: {markdown_text(exc.one_line())}")
         return
     st.success(f"Loaded {markdown_label(data.label)}: {data.current.total_requests:,} requests.")

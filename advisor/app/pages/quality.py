@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from advisor.app.labels import markdown_label, plain_label, safe_frame
+from advisor.app.labels import markdown_label, markdown_text, plain_label, safe_frame
 from advisor.app.views import LoadedData
 
 
@@ -50,6 +50,6 @@ def render_quality_box(data: LoadedData, expanded: bool = False) -> None:
         if not q.unpriced.empty:
             st.caption("Unpriced models (counted apart, never as $0)")
             st.dataframe(safe_frame(q.unpriced), hide_index=True)
-        st.caption(f"Prices: {markdown_label(q.price_label)}")
+        st.caption(f"Prices: {markdown_text(q.price_label)}")
         for line in q.assumptions:
-            st.caption(f"Assumption: {markdown_label(line)}")
+            st.caption(f"Assumption: {markdown_text(line)}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from advisor.app.backend import RecommendationView
-from advisor.app.labels import markdown_label, safe_frame
+from advisor.app.labels import markdown_text, safe_frame
 from advisor.report.html import render_html
 from advisor.units import format_usd, usd_from_pico
 
@@ -14,7 +14,7 @@ def render_recommendation(rec: RecommendationView | None, unavailable: str | Non
     """Show what ``advisor analyze`` recommends for this data, and offer its reports."""
     st.header("Recommendation")
     if rec is None:
-        st.warning(f"The recommender is not available: {markdown_label(unavailable or '')}")
+        st.warning(f"The recommender is not available: {markdown_text(unavailable or '')}")
         return
     r = rec.report
     st.caption(
@@ -26,7 +26,7 @@ def render_recommendation(rec: RecommendationView | None, unavailable: str | Non
     cols[1].metric("Monthly projected", format_usd(usd_from_pico(r.total_projected_pico)))
     cols[2].metric("Monthly savings", format_usd(usd_from_pico(r.total_savings_pico)))
     st.dataframe(safe_frame(rec.table), hide_index=True)
-    st.caption(f"Prices: {markdown_label(r.price_note)}")
+    st.caption(f"Prices: {markdown_text(r.price_note)}")
     left, right = st.columns(2)
     report = rec.report
     left.download_button(
@@ -45,4 +45,4 @@ def render_recommendation(rec: RecommendationView | None, unavailable: str | Non
     )
     with st.expander("Methodology"):
         for line in r.methodology:
-            st.markdown(f"- {markdown_label(line)}")
+            st.markdown(f"- {markdown_text(line)}")

@@ -6,7 +6,7 @@ import streamlit as st
 
 from advisor.app import charts
 from advisor.app.backend import RecommendationView
-from advisor.app.labels import markdown_label
+from advisor.app.labels import markdown_text
 from advisor.app.views import WhatIfView
 from advisor.report import charts as report_charts
 
@@ -22,13 +22,13 @@ def render_savings(view: WhatIfView, rec: RecommendationView | None, unavailable
     st.plotly_chart(
         charts.savings_waterfall(view.current_cost, steps, view.projected_cost), key="savings_waterfall"
     )
-    st.caption(f"Money covers {markdown_label(view.period_label)}. {markdown_label(view.price_note)}")
+    st.caption(f"Money covers {markdown_text(view.period_label)}. {markdown_text(view.price_note)}")
     if rec is None:
-        st.info(f"Break-even and sensitivity come from the recommender: {markdown_label(unavailable or '')}")
+        st.info(f"Break-even and sensitivity come from the recommender: {markdown_text(unavailable or '')}")
         return
     st.plotly_chart(report_charts.break_even(rec.report), key="savings_breakeven")
     st.plotly_chart(report_charts.tornado(rec.report), key="savings_tornado")
     st.caption(
         "Break-even and sensitivity of the recommender's plan (Recommendation page), per month. "
-        f"Prices: {markdown_label(rec.report.price_note)}"
+        f"Prices: {markdown_text(rec.report.price_note)}"
     )

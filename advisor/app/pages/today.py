@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from advisor.app import charts
-from advisor.app.labels import markdown_label, safe_frame
+from advisor.app.labels import markdown_text, safe_frame
 from advisor.app.views import LoadedData
 from advisor.units import format_usd
 
@@ -27,4 +27,7 @@ def render_today(data: LoadedData) -> None:
     )
     st.subheader("Unit costs by task and model")
     st.dataframe(safe_frame(cur.by_task_model), hide_index=True)
-    st.caption(f"Prices: {markdown_label(data.quality.price_label)}. Unpriced requests are excluded, not $0.")
+    st.caption(
+        f"Prices: {markdown_text(data.quality.price_label)}. "
+        "Unpriced requests are excluded, never counted as \\$0."
+    )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from advisor.app.labels import markdown_label, safe_frame
+from advisor.app.labels import markdown_text, safe_frame
 from advisor.app.views import WhatIfView
 from advisor.units import format_usd
 
@@ -13,9 +13,9 @@ def render_whatif(view: WhatIfView) -> None:
     """Headline numbers and the per-task table of one simulated scenario."""
     st.header("What-if")
     if view.sampled:
-        st.info(f"Fast sampled mode — {markdown_label(view.note)}")
+        st.info(f"Fast sampled mode — {markdown_text(view.note)}")
     else:
-        st.caption(markdown_label(view.note))
+        st.caption(markdown_text(view.note))
     cols = st.columns(4)
     cols[0].metric("Current cost", format_usd(view.current_cost))
     change = view.projected_cost - view.current_cost
@@ -25,6 +25,6 @@ def render_whatif(view: WhatIfView) -> None:
     cols[3].metric(
         "GPU part", format_usd(view.gpu_cost), help=f"of which idle: {format_usd(view.gpu_idle_cost)}"
     )
-    st.caption(f"Money covers {markdown_label(view.period_label)}. {markdown_label(view.price_note)}")
+    st.caption(f"Money covers {markdown_text(view.period_label)}. {markdown_text(view.price_note)}")
     st.subheader("Per task")
     st.dataframe(safe_frame(view.per_task), hide_index=True)
