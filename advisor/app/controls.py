@@ -28,9 +28,9 @@ def _task_choice(data: LoadedData, sheet: ChoiceSheet, gpu: str, index: int) -> 
         api_model: str | None = None
         size, precision = sheet.sizes[0] if sheet.sizes else "qwen3-4b", "bf16"
         escalation = 0.1
+        apis = [task.current_model, *[m for m in sheet.api_models if m != task.current_model]]
         if backend == "api":
-            options = [task.current_model, *[m for m in sheet.api_models if m != task.current_model]]
-            api_model = st.selectbox("API model", options, format_func=markdown_label, key=f"{k}:api")
+            api_model = st.selectbox("API model", apis, format_func=markdown_label, key=f"{k}:api")
         else:
             # Offer only what has an engine profile on the chosen GPU.
             sizes = [m for m in sheet.sizes if any((m, p, gpu) in sheet.available for p in sheet.precisions)]
@@ -45,6 +45,7 @@ def _task_choice(data: LoadedData, sheet: ChoiceSheet, gpu: str, index: int) -> 
             escalation = st.slider(
                 "Escalated to the API", 0.0, 1.0, 0.1, 0.01, key=f"{k}:escalation", format="%.2f"
             )
+            api_model = st.selectbox("Escalate to", apis, format_func=markdown_label, key=f"{k}:then")
         default_slo = float(round(task.logged_p95_ms)) if task.logged_p95_ms else 2000.0
         slo = st.number_input(
             "SLO: p95 end-to-end (ms)", min_value=1.0, value=default_slo, step=50.0, key=f"{k}:slo"

@@ -51,6 +51,22 @@ def test_volume_and_gpu_price_reach_the_simulation() -> None:
     assert not at.exception
 
 
+def test_per_task_backend_controls_reach_the_simulation() -> None:
+    backend = FakeBackend()
+    at = _app(backend)
+    at.run()
+    first = next(b for b in at.sidebar.selectbox if b.label == "Served by")
+    first.set_value("cascade").run()
+    at.sidebar.slider(key=first.key.replace(":backend", ":escalation")).set_value(0.3).run()
+    at.sidebar.selectbox(key=first.key.replace(":backend", ":then")).set_value("openai/gpt-5-nano").run()
+    choice = backend.calls[-1].tasks[0]
+    assert (choice.backend, choice.escalation, choice.api_model) == ("cascade", 0.3, "openai/gpt-5-nano")
+    second = [b for b in at.sidebar.selectbox if b.label == "Served by"][1]
+    second.set_value("api").run()
+    assert backend.calls[-1].tasks[1].backend == "api"
+    assert not at.exception
+
+
 def test_exact_button_switches_off_the_sampled_mode() -> None:
     backend = FakeBackend()
     at = _app(backend)
