@@ -364,6 +364,7 @@ def run_whatif(data: LoadedData, controls: WhatIfControls, sheet: ChoiceSheet) -
     from advisor.pricing import PriceBook
     from advisor.profiles import find_profile, load_profile
     from advisor.sim import simulate
+    from advisor.sim.pricer import PriceBookPricer
 
     default_price, source, checked = sheet.gpus.get(controls.gpu, (None, "", ""))
     if default_price is not None and controls.gpu_price_per_hour == default_price:
@@ -380,5 +381,5 @@ def run_whatif(data: LoadedData, controls: WhatIfControls, sheet: ChoiceSheet) -
         span = float(inp.arrival_s[-1] - inp.arrival_s[0]) if len(inp) else 0.0
         idx, retimed = sample_window(inp.arrival_s, scale, block_seconds(span, scale))
         replayed = inp.take(idx, retimed)
-    result = simulate(replayed, scenario, profiles=load_profile, api_pricer=PriceBook())
+    result = simulate(replayed, scenario, profiles=load_profile, api_pricer=PriceBookPricer(PriceBook()))
     return to_view(data, controls, result, replayed, scale, sampled=scale > 1)
