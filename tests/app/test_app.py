@@ -173,3 +173,34 @@ def test_a_csv_upload_needs_and_takes_the_readers_options() -> None:
     at.sidebar.radio(key="page").set_value("What-if").run()
     assert not at.exception
     assert _usd(at, "Projected cost") > 0
+
+
+def _task_box(at: AppTest, task: str):  # type: ignore[no-untyped-def]
+    return next(e for e in at.sidebar.expander if e.label.replace("\\", "").startswith(f"{task} ·"))
+
+
+def _row(at: AppTest, task: str) -> dict[str, object]:
+    table = next(d.value for d in at.dataframe if "projected" in d.value.columns)
+    return table[table["task"] == task].iloc[0].to_dict()
+
+
+@pytest.mark.slow
+def test_a_cheaper_api_model_and_a_cascade_are_priced_per_task() -> None:
+    at = _app()
+    at.run()
+    _task_box(at, "sql-gen").selectbox[0].set_value("api").run()
+    next(b for b in _task_box(at, "sql-gen").selectbox if b.label == "API model").set_value(
+        "openai/gpt-5-nano"
+    )
+    _task_box(at, "support-triage").selectbox[0].set_value("cascade").run()
+    assert not at.exception, at.exception
+    nano = _row(at, "sql-gen")
+    assert nano["backend"] != "logged"
+    assert _money(nano["projected"]) < _money(nano["current"])  # nano is cheaper than Haiku 4.5
+    assert _money(nano["gpu"]) == 0 < _money(nano["api"])
+    cascade = _row(at, "support-triage")
+    assert _money(cascade["gpu"]) > 0 and _money(cascade["api"]) > 0  # fleet plus escalated calls
+
+
+def _money(text: object) -> Decimal:
+    return Decimal(str(text).replace("$", "").replace(",", ""))
