@@ -292,6 +292,7 @@ def _read_canonical(acc: _Acc, path: Path, zone: tzinfo | None, chunk: int) -> N
     con.execute("SET TimeZone = 'UTC'")
     con.execute("SET enable_progress_bar = false")
     last_line = 0
+    first_block = True
     try:
         for block in iter_blocks(_batches(path, acc.options, chunk), BLOCK_BYTES):
             if block.n == 0:
@@ -305,7 +306,9 @@ def _read_canonical(acc: _Acc, path: Path, zone: tzinfo | None, chunk: int) -> N
                 utf8_ok = True
             except UnicodeDecodeError:
                 utf8_ok = False
-            if not utf8_ok or block.n < FASTPATH_MIN_LINES:
+            small_file = first_block and block.n < FASTPATH_MIN_LINES  # blocks fill up unless at EOF
+            first_block = False
+            if not utf8_ok or small_file:
                 # Small or not UTF-8: line by line in Python (the validator is the truth; a DuckDB
                 # query costs ~0.1 s of planning, more than Python needs for a few thousand lines).
                 acc.flush_rows()
@@ -564,11 +567,8 @@ def _typed(df: pd.DataFrame) -> pd.DataFrame:
     for c in CANONICAL_FIELDS:
         col = df[c]
         if c in ("ts_start", "ts_end"):
+            # exact integer µs -> datetime64[us] (NaT is int64 min); no float round trip
             us = pd.to_numeric(col, errors="raise").astype("Int64")
-            out[c] = pd.to_datetime(us.astype("float64").where(us.notna()), unit="us", utc=True).astype(
-                "datetime64[us, UTC]"
-            )
-            # float64 would lose precision past 2^53 µs (year 2255); recompute exactly
             vals = us.to_numpy(dtype="int64", na_value=np.iinfo(np.int64).min)
             arr = vals.view("datetime64[us]")
             out[c] = pd.Series(pd.DatetimeIndex(arr).tz_localize("UTC"), index=df.index).astype(
