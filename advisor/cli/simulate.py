@@ -114,7 +114,7 @@ def run_command(
     doc["price_data"] = priced.price_data.label()
     doc["data_quality"] = trace.quality.model_dump(mode="json", exclude={"reject_samples"})
     if json_out:
-        sys.stdout.write(json.dumps(doc, default=str) + "\n")
+        sys.stdout.write(json.dumps(doc, default=str, allow_nan=False) + "\n")
         return
     _render(result, doc, _console(plain), plain)
 
@@ -229,7 +229,9 @@ def bench_command(
     prof = _profile(model, precision, gpu, profile)
     res = bench(prof, spec)
     if json_out:
-        sys.stdout.write(json.dumps(res) + "\n")
+        from advisor.sim.result import json_safe
+
+        sys.stdout.write(json.dumps(json_safe(res), allow_nan=False) + "\n")
         return
     a = res["advisor"]
     con = _console(plain)

@@ -77,7 +77,7 @@ class RequestBook:
         return self
 
 
-@dataclass
+@dataclass(slots=True)
 class Segment:
     """A run of up to ``k_max`` steps; step j (0-based) takes ``a + b*j`` seconds."""
 
@@ -221,8 +221,22 @@ class ReplicaCore:
 
     def plan(self) -> Segment | None:
         """Decide the next step (admission, preemption, prefill chunks); None when idle."""
-        if not self.running and not self.waiting:
+        running = self.running
+        if not running and not self.waiting:
             return None
+        B = self.B
+        if not self.waiting and not self.prefilling:
+            # fast path: a pure decode run (the common case between arrivals)
+            C = self.C
+            room = self.cap - self.frag * len(running) - C
+            if room >= B:
+                self._pending_pf = []
+                base = self.t0 + self.c_seq * B + self.c_kv * C
+                if self.c_over and self.knee < B:
+                    base += self.c_over * (B - self.knee)
+                self._drop_stale()
+                k = min(self.heap[0][0] - self.S, room // B)
+                return Segment(k if k > 1 else 1, base, self.c_kv * B)
         # decodes must fit: preempt the newest sequences until they do
         while self.running and self.C + self.reserved + self.frag * len(self.running) + self.B > self.cap:
             self._preempt_newest()

@@ -192,7 +192,10 @@ class ScenarioResult:
         raise KeyError(f"no requests of task {task!r} on backend {backend!r}")
 
     def summary(self) -> dict[str, Any]:
-        """JSON-ready summary (no per-request arrays)."""
+        """JSON-ready summary (no per-request arrays; NaN becomes null)."""
+        return json_safe(self._summary())
+
+    def _summary(self) -> dict[str, Any]:
         c = self.costs
         return {
             "scenario": self.scenario.name,
@@ -234,3 +237,16 @@ class ScenarioResult:
             "notes": self.notes,
             "wall_s": self.wall_s,
         }
+
+
+def json_safe(x: Any) -> Any:
+    """NaN and infinities become null; numpy scalars become Python numbers (strict JSON)."""
+    if isinstance(x, dict):
+        return {k: json_safe(v) for k, v in x.items()}
+    if isinstance(x, list | tuple):
+        return [json_safe(v) for v in x]
+    if isinstance(x, float | np.floating):
+        return None if x != x or x in (float("inf"), float("-inf")) else float(x)
+    if isinstance(x, np.integer):
+        return int(x)
+    return x
