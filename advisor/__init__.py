@@ -25,6 +25,10 @@ _EXPORTS: dict[str, str] = {
     "Scenario": "advisor.sim",
     "ScenarioResult": "advisor.sim",
     "SimInput": "advisor.sim",
+    "recommend": "advisor.recommend.engine",
+    "Recommendations": "advisor.recommend.engine",
+    "RecommendSettings": "advisor.recommend.settings",
+    "ReportData": "advisor.report.model",
 }
 
 __all__ = [
@@ -32,6 +36,9 @@ __all__ = [
     "PriceBook",
     "PricedTrace",
     "ReadOptions",
+    "RecommendSettings",
+    "Recommendations",
+    "ReportData",
     "Scenario",
     "ScenarioResult",
     "SimInput",
@@ -40,6 +47,7 @@ __all__ = [
     "__version__",
     "analyze",
     "current_spend",
+    "recommend",
     "segment",
     "simulate",
 ]
@@ -49,6 +57,9 @@ if TYPE_CHECKING:
     from advisor.current import current_spend
     from advisor.ingest.options import ReadOptions
     from advisor.pricing import PriceBook, PricedTrace
+    from advisor.recommend.engine import Recommendations, recommend
+    from advisor.recommend.settings import RecommendSettings
+    from advisor.report.model import ReportData
     from advisor.sim import Scenario, ScenarioResult, SimInput, simulate
     from advisor.tasks import segment
     from advisor.trace import Trace, TraceRecord

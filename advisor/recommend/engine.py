@@ -250,7 +250,7 @@ def _methodology(ctx: SearchContext, facts: TraceFacts, price_note: str) -> list
         f"{s.window_minutes}-minute window (plus a 1-minute warm-up) with advisor's vLLM fleet simulator: "
         "the fewest replicas whose p95 end-to-end latency meets the SLO.",
         f"Winners are verified on the whole task trace when it has at most 60,000 requests, otherwise on its "
-        f"4 busiest {s.window_minutes}-minute windows, growing the fleet if the SLO fails there; fleet sizes "
+        f"2 busiest {s.window_minutes}-minute windows, growing the fleet if the SLO fails there; fleet sizes "
         f"are replicated over seeds {', '.join(str(x) for x in s.seeds)}.",
         "SLO: the task's logged p95 end-to-end latency unless --slo is given.",
         f"Quality: {load_evidence().evidence.sources['distil-labs-2026-02'].title}; evidence for a distilled "

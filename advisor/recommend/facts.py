@@ -16,6 +16,7 @@ from advisor.pricing.money import sum_pico
 from advisor.quality import TaskClass, infer_task_class
 from advisor.quality.evidence import EvidenceTable
 from advisor.recommend.capacity import TokenShape
+from advisor.tasks import HEURISTIC_COLUMNS
 
 PEAK_WINDOW_S = 60
 DAY_S = 86_400
@@ -82,11 +83,17 @@ class TraceFacts:
 
 def exact_bincount(idx: np.ndarray, values: np.ndarray, n: int) -> list[int]:
     """Exact per-bin sums of non-negative int64 pico values (split in 32-bit halves: no overflow)."""
-    hi = np.zeros(n, dtype=np.int64)
-    lo = np.zeros(n, dtype=np.int64)
-    np.add.at(hi, idx, values >> 32)
-    np.add.at(lo, idx, values & 0xFFFFFFFF)
-    return [(int(h) << 32) + int(low) for h, low in zip(hi, lo, strict=True)]
+    out = [0] * n
+    if len(idx) == 0:
+        return out
+    order = np.argsort(idx, kind="stable")
+    idx, values = idx[order], values[order]
+    starts = np.flatnonzero(np.r_[True, idx[1:] != idx[:-1]])
+    hi = np.add.reduceat(values >> 32, starts)
+    lo = np.add.reduceat(values & 0xFFFFFFFF, starts)
+    for b, h, low in zip(idx[starts].tolist(), hi.tolist(), lo.tolist(), strict=True):
+        out[b] = (h << 32) + low
+    return out
 
 
 def trace_span_us(ts: pd.Series) -> int:
@@ -111,7 +118,20 @@ def collect_facts(df: pd.DataFrame, evidence: EvidenceTable) -> TraceFacts:
     cost = df["cost_pusd"]
     priced = cost.notna().to_numpy()
     cost_arr = cost.fillna(0).to_numpy(dtype=np.int64)
-    labels = (df["provider"].astype(str) + "/" + df["model"].astype(str)).to_numpy()
+    pcodes, pnames = pd.factorize(df["provider"])
+    mcodes, mnames = pd.factorize(df["model"])
+    label_codes, combos = pd.factorize(pcodes.astype(np.int64) * max(1, len(mnames)) + mcodes)
+    label_names = np.array(
+        [f"{pnames[c // max(1, len(mnames))]}/{mnames[c % max(1, len(mnames))]}" for c in combos],
+        dtype=object,
+    )
+    shape_cols = df[[c for c in HEURISTIC_COLUMNS if c in df.columns]]
+    if "task_source" in df.columns:
+        source_codes, source_names = pd.factorize(df["task_source"])
+    else:
+        source_codes, source_names = np.zeros(len(df), dtype=np.int64), np.array(["field"])
+    in_tok = df["input_tokens"].to_numpy(dtype=np.int64)
+    out_tok = df["output_tokens"].to_numpy(dtype=np.int64)
     latency = (
         pd.to_numeric(df["latency_ms"], errors="coerce").to_numpy(dtype=float)
         if "latency_ms" in df.columns
@@ -124,19 +144,19 @@ def collect_facts(df: pd.DataFrame, evidence: EvidenceTable) -> TraceFacts:
     span_s = span_us / 1e6
     for k, name in enumerate(names):
         rows = order[bounds[k] : bounds[k + 1]]
-        sub = df.iloc[rows]
         override = evidence.task_class_override(name)
         if override is not None:
             cls, basis = override, "your overrides"
-        elif set(sub["task_source"].astype(str)) == {"heuristic"}:
-            cls, basis = infer_task_class(sub), "segmentation"
         else:
-            cls, basis = infer_task_class(sub), "shape majority"
-        by_model = pd.Series(labels[rows]).value_counts()
-        top = str(by_model.index[0])
-        provider, _, model = top.partition("/")
-        ins = sub["input_tokens"].to_numpy(dtype=np.int64)
-        outs = sub["output_tokens"].to_numpy(dtype=np.int64)
+            cls = infer_task_class(shape_cols.iloc[rows])
+            used = {str(source_names[c]) for c in np.unique(source_codes[rows])}
+            basis = "segmentation" if used == {"heuristic"} else "shape majority"
+        mcodes, mcounts = np.unique(label_codes[rows], return_counts=True)
+        by_model = sorted(zip(mcounts.tolist(), mcodes.tolist(), strict=True), key=lambda x: (-x[0], x[1]))
+        model_names = [str(label_names[c]) for _, c in by_model]
+        provider, _, model = model_names[0].partition("/")
+        ins = in_tok[rows]
+        outs = out_tok[rows]
         shape = TokenShape(
             mean_in=float(ins.mean()),
             mean_out=float(max(1.0, outs.mean())),
@@ -155,7 +175,7 @@ def collect_facts(df: pd.DataFrame, evidence: EvidenceTable) -> TraceFacts:
                 class_basis=basis,
                 provider=provider,
                 model=model,
-                models=tuple(str(m) for m in by_model.index),
+                models=tuple(model_names),
                 requests=len(rows),
                 unpriced_requests=int((~priced[rows]).sum()),
                 cost_pico=sum_pico(task_cost),

@@ -48,7 +48,7 @@ Progress = Callable[[str], None]
 MAX_PAYBACK_MONTHS = Decimal(12)
 # Whole-trace verification up to this many requests per task; beyond it, the busiest windows.
 VERIFY_MAX_REQUESTS = 60_000
-VERIFY_WINDOWS = 4
+VERIFY_WINDOWS = 2
 
 
 @dataclass

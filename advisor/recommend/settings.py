@@ -60,11 +60,11 @@ class RecommendSettings(BaseModel):
     multilora_slowdown: Annotated[float, Field(ge=1, le=3)] = 1.10
     """Step-time factor when several fine-tuned adapters share one base model's fleet (an assumption:
     multi-LoRA batches run extra adapter kernels; not measured here)."""
-    window_minutes: Annotated[int, Field(ge=1, le=24 * 60)] = 15
+    window_minutes: Annotated[int, Field(ge=1, le=24 * 60)] = 10
     """Length of the busiest window candidates are sized on."""
     max_replicas: Annotated[int, Field(ge=1, le=10_000)] = 64
     """Largest fleet the search considers for one task."""
-    seeds: list[Annotated[int, Field(ge=0)]] = Field(default_factory=lambda: [0, 1, 2])
+    seeds: list[Annotated[int, Field(ge=0)]] = Field(default_factory=lambda: [0, 1])
     """Simulation replications behind the savings interval."""
     bootstrap_samples: Annotated[int, Field(ge=100, le=100_000)] = 1000
     """Resamples of the trace's days (or hours, for traces under three days)."""

@@ -32,7 +32,7 @@ from advisor.recommend.sizing import FLEET, busiest_windows, window_input
 from advisor.sim import RoutingSpec, Scenario, SimInput, simulate
 from advisor.sim.scenario import FleetSpec, Slo
 
-MAX_GROUP_SIMULATIONS = 4
+MAX_GROUP_SIMULATIONS = 2
 """Most candidate groups sized by simulation (best optimistic gain first)."""
 
 
@@ -288,9 +288,27 @@ def consolidate(
                 best = (prof, group, gain)
         if best is None:
             break
-        budget -= 1
         prof, group, _ = best
         guess = min(_guess(ctx, prof, group), ctx.settings.max_replicas)
+        estimate = fleet_monthly_pico(prof, ctx.offers[prof.gpu], guess) + sum(
+            escalated_monthly_pico(ctx, ctx.facts.task(p.task), o.escalation) for p, o in group
+        )
+        dedicated = sum(p.projected_monthly_pico for p, _ in group)
+        if estimate >= dedicated:
+            tried.add(prof.id)
+            attempts.append(
+                GroupAttempt(
+                    prof.id,
+                    tuple(p.task for p, _ in group),
+                    guess,
+                    estimate,
+                    dedicated,
+                    False,
+                    f"estimated {guess} replica(s) from the dedicated runs: not cheaper; not simulated",
+                )
+            )
+            continue
+        budget -= 1
         ctx.progress(f"shared fleet: simulating {prof.id} for {len(group)} tasks")
         sized = _simulate_group(ctx, prof, group, guess)
         tried.add(prof.id)

@@ -1,0 +1,1 @@
+"""Per-task distill-vs-API recommendations: search, money, sharing, risk (entry: ``engine.recommend``)."""
