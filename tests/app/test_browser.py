@@ -103,8 +103,15 @@ _CHANGED = """([label, before]) => {
 }"""
 
 
+def _settle(page: object) -> None:
+    """Wait until the script run in progress (if any) has finished."""
+    page.wait_for_timeout(300)  # type: ignore[attr-defined]
+    page.wait_for_selector('[data-testid="stStatusWidget"]', state="detached")  # type: ignore[attr-defined]
+
+
 def _wait_for_change(page: object, label: str, before: str) -> str:
     page.wait_for_function(_CHANGED, arg=[label, before])  # type: ignore[attr-defined]
+    _settle(page)
     return _metric_value(page, label)
 
 
@@ -119,6 +126,7 @@ def test_controls_change_the_numbers_in_a_real_browser(dashboard_url: str, tmp_p
             page.set_default_timeout(STARTUP_S * 1000)
             page.goto(dashboard_url)
             page.get_by_test_id("stMetric").filter(has_text="Projected cost").first.wait_for()
+            _settle(page)
             # A cheaper GPU makes the (self-hosted by default) projection cheaper.
             projected = _metric_value(page, "Projected cost")
             price = page.get_by_role("spinbutton", name="GPU $/hour")
@@ -133,11 +141,10 @@ def test_controls_change_the_numbers_in_a_real_browser(dashboard_url: str, tmp_p
             for _ in range(4):  # 1.0 -> 2.0 in steps of 0.25
                 slider.press("ArrowRight")
             grown = _wait_for_change(page, "Current cost", current)
-            page.wait_for_selector('[data-testid="stStatusWidget"]', state="detached")  # run finished
             shot = tmp_path / "dashboard.png"
             page.screenshot(path=str(shot), full_page=True)
         finally:
             browser.close()
-    assert _dollars(cheaper) < _dollars(projected)
-    assert _dollars(grown) > 1.5 * _dollars(current)
+    assert _dollars(cheaper) < _dollars(projected), (projected, cheaper)
+    assert _dollars(grown) > 1.5 * _dollars(current), (current, grown)
     assert shot.stat().st_size > 10_000
