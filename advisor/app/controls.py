@@ -83,7 +83,7 @@ def render_controls(data: LoadedData, sheet: ChoiceSheet) -> WhatIfControls:
             max_value=1000.0,
             value=float(default_price),
             step=0.10,
-            format="%.2f",
+            format="%.4f",
             key=f"gpu_price:{gpu}",
             help=f"Default from {source} (checked {checked}).",
         )
@@ -102,7 +102,7 @@ def render_controls(data: LoadedData, sheet: ChoiceSheet) -> WhatIfControls:
     controls = WhatIfControls(
         volume=volume,
         gpu=gpu,
-        gpu_price_per_hour=Decimal(str(round(price, 2))),
+        gpu_price_per_hour=Decimal(str(round(price, 4))),
         min_replicas=low,
         max_replicas=max(high, 1),
         cold_start_s=cold,

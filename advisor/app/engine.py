@@ -213,19 +213,15 @@ class AdvisorBackend:
         self._analyses[key] = analysis
 
     def choices(self) -> ChoiceSheet:
-        try:
-            from advisor.profiles import list_profiles
-            from advisor.sheets import load_gpu_prices  # type: ignore[import-not-found]
-        except ImportError as exc:
-            raise Unavailable(
-                "engine profiles and the GPU sheet (advisor.profiles) are not installed"
-            ) from exc
         from advisor.app.scenario import choice_sheet
-        from advisor.sheets import load_api_latency  # type: ignore[import-not-found]
+        from advisor.profiles import list_profiles
+        from advisor.recommend.engine import gpu_offers
+        from advisor.recommend.settings import RecommendSettings
+        from advisor.sheets import load_api_latency
 
         if self._choices is None:
             apis = tuple(sorted(f"{m.provider}/{m.id}" for m in load_api_latency().models))
-            self._choices = choice_sheet(list_profiles(), load_gpu_prices(), apis)
+            self._choices = choice_sheet(list_profiles(), gpu_offers(RecommendSettings()), apis)
         return self._choices
 
     def load_sample(self) -> LoadedData:
@@ -274,8 +270,10 @@ class AdvisorBackend:
             self._keep(data.key, analysis)
         if analysis is None:
             raise Unavailable("this upload is no longer held in memory; upload the file again")
+        default = self.choices().gpus.get(controls.gpu, (None, "", ""))[0]
+        own_price = controls.gpu_price_per_hour > 0 and controls.gpu_price_per_hour != default
         settings = RecommendSettings(
-            gpu_prices={controls.gpu: controls.gpu_price_per_hour} if controls.gpu_price_per_hour > 0 else {},
+            gpu_prices={controls.gpu: controls.gpu_price_per_hour} if own_price else {},
             slo_p95_ms={c.task: c.slo_ms for c in controls.tasks if c.slo_ms is not None},
         )
         recs = recommend(analysis, settings)

@@ -104,22 +104,22 @@ def register_policy() -> None:
 # -- choices --------------------------------------------------------------------------------------
 
 
-def choice_sheet(profiles: Sequence[Any], gpu_sheet: Any, api_models: Sequence[str] = ()) -> ChoiceSheet:
-    """Offer the (model, precision, GPU) triples that have a profile and GPUs that have a price."""
+def choice_sheet(
+    profiles: Sequence[Any], offers: Mapping[str, Any], api_models: Sequence[str] = ()
+) -> ChoiceSheet:
+    """Offer the (model, precision, GPU) triples that have a profile, on GPUs that have a price.
+
+    ``offers`` is the recommender's ``gpu_offers()`` (per GPU the cheapest on-demand price in the
+    sheet), so the dashboard's default GPU price is the one ``advisor analyze`` uses.
+    """
+    gpus_with_profiles = {p.gpu for p in profiles}
+    gpus = {
+        gpu: (o.usd_per_hour, o.source, o.price_date.isoformat())
+        for gpu, o in sorted(offers.items())
+        if gpu in gpus_with_profiles
+    }
+    profiles = [p for p in profiles if p.gpu in gpus]
     available = frozenset((p.model, p.precision, p.gpu) for p in profiles)
-    gpus: dict[str, tuple[Decimal, str, str]] = {}
-    for gpu in sorted({p.gpu for p in profiles}):
-        offers = [(row.per_gpu_hour("on_demand"), row) for row in gpu_sheet.for_gpu(gpu)]
-        priced = sorted(((v, r) for v, r in offers if v is not None), key=lambda x: x[0])
-        if not priced:
-            continue
-        mid = median(v for v, _ in priced)
-        value, row = min(priced, key=lambda x: abs(x[0] - mid))
-        gpus[gpu] = (
-            value.quantize(Decimal("0.01")),
-            f"{row.provider} {row.sku} ({row.source_url})",
-            str(row.checked_on),
-        )
     sizes = tuple(sorted({p.model for p in profiles}, key=_size_key))
     precisions = tuple(sorted({p.precision for p in profiles}))
     cold = [p.cold_start_s for p in profiles if p.gpu == "h100-sxm"] or [p.cold_start_s for p in profiles]
