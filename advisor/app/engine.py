@@ -50,8 +50,6 @@ UPLOAD_SUFFIXES = (
     ".gz",
 )
 REJECT_LOCATIONS = 20
-LATENCY_POINTS = 1500
-"""Latencies kept per (task, backend) for drawing a CDF (evenly spaced order statistics)."""
 
 
 def _bucket_for(span_s: float) -> tuple[str, float]:

@@ -36,6 +36,8 @@ MIN_BLOCK_S = 60.0
 SAMPLED_BLOCKS = 48
 """Blocks are sized so that about this many are replayed (1 to 15 minutes each)."""
 POLICY = "per_task"
+LATENCY_POINTS = 1500
+"""Latencies kept per (task, backend) for drawing a CDF (evenly spaced order statistics)."""
 
 
 # -- routing policy -------------------------------------------------------------------------------
@@ -311,7 +313,7 @@ def to_view(
         for b in np.unique(backend[tasks == t]):
             sel = (tasks == t) & (backend == b) & (np.asarray(req.status) == 0)
             if sel.any():
-                latency[(names[t], result.backend_names[b])] = _thin(e2e_ms[sel], 1500)
+                latency[(names[t], result.backend_names[b])] = _thin(e2e_ms[sel], LATENCY_POINTS)
     series = result.fleet_series
     start = getattr(data.sim_input, "start", None)
     fleet = pd.DataFrame(columns=["time", "fleet", "replicas", "running", "waiting", "utilisation"])

@@ -93,7 +93,7 @@ class ChoiceSheet:
     default_cold_start_s: float = 60.0
 
 
-Backend = Literal["api", "distilled", "cascade"]
+ServedBy = Literal["api", "distilled", "cascade"]
 
 
 class TaskChoice(BaseModel):
@@ -102,7 +102,7 @@ class TaskChoice(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     task: str
-    backend: Backend = "api"
+    backend: ServedBy = "api"
     api_model: str | None = None
     """``provider/model``; None = the model the task is logged on."""
     size: str = "qwen3-4b"
