@@ -217,7 +217,30 @@ def _batches(path: Path, options: ReadOptions, chunk: int) -> Iterator[LineBatch
         max_decompressed_bytes=options.max_decompressed_bytes,
         max_compression_ratio=options.max_compression_ratio,
     )
+    if options.show_progress:
+        chunks = _with_progress(path, chunks)
     return iter_line_batches(chunks, options.max_line_bytes)
+
+
+def _with_progress(path: Path, chunks: Iterator[bytes]) -> Iterator[bytes]:
+    """Bytes read, on stderr (the file name is the user's own; no record content is shown)."""
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TransferSpeedColumn
+
+    gz = path.name.endswith(".gz")
+    with Progress(
+        TextColumn(escape(path.name)),
+        BarColumn(),
+        DownloadColumn(),
+        TransferSpeedColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    ) as bar:
+        task = bar.add_task("read", total=None if gz else path.stat().st_size)
+        for piece in chunks:
+            bar.advance(task, len(piece))
+            yield piece
 
 
 def _long_lines(acc: _Acc, path: str, batch: LineBatch | Block) -> None:
@@ -283,6 +306,32 @@ def _finish_record(
         acc.accept_row(out, path, line)
 
 
+def _python_lines(
+    acc: _Acc, name: str, block: Block, ks: np.ndarray, zone: tzinfo | None, *, check_blank: bool
+) -> None:
+    """Lines ``ks`` of a block and its over-long lines, in line order (samples, --strict)."""
+    events = [(ll.line, -1) for ll in block.long_lines]
+    events += [(int(block.line_no[k]), int(k)) for k in ks]
+    long_by_line = {ll.line: ll for ll in block.long_lines}
+    starts = block.starts
+    for line, k in sorted(events):
+        if k < 0:
+            ll = long_by_line[line]
+            acc.q.lines_read += 1
+            err = RecordError(LINE_TOO_LONG, None, f"line of {ll.length} bytes exceeds the limit")
+            acc.reject(name, line, err, ll.byte_offset)
+            continue
+        raw = block.buf[int(starts[k]) : int(starts[k + 1])].rstrip(b"\r\n")
+        if check_blank and not raw.strip(WS):
+            acc.q.blank += 1
+            continue
+        try:
+            text: str | None = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            text = None
+        _python_record(acc, name, line, int(block.offset[k]), raw, text, zone)
+
+
 def _read_canonical(acc: _Acc, path: Path, zone: tzinfo | None, chunk: int) -> None:
     name = str(path)
     # Only registered Arrow data is read: no file, extension or network access from SQL.
@@ -300,7 +349,6 @@ def _read_canonical(acc: _Acc, path: Path, zone: tzinfo | None, chunk: int) -> N
                 continue
             acc.q.lines_read += block.n
             last_line = int(block.line_no[-1])
-            starts = block.starts
             try:
                 block.buf.decode("utf-8")
                 utf8_ok = True
@@ -312,12 +360,7 @@ def _read_canonical(acc: _Acc, path: Path, zone: tzinfo | None, chunk: int) -> N
                 # Small or not UTF-8: line by line in Python (the validator is the truth; a DuckDB
                 # query costs ~0.1 s of planning, more than Python needs for a few thousand lines).
                 acc.flush_rows()
-                _long_lines(acc, name, block)
-                for line, off, raw, text in _decoded_lines(block):
-                    if not raw.strip(WS):
-                        acc.q.blank += 1
-                    else:
-                        _python_record(acc, name, line, off, raw, text, zone)
+                _python_lines(acc, name, block, np.arange(block.n), zone, check_blank=True)
                 acc.flush_rows()
                 continue
             res = run_batch(con, block)
@@ -327,19 +370,7 @@ def _read_canonical(acc: _Acc, path: Path, zone: tzinfo | None, chunk: int) -> N
             slow = np.flatnonzero(~ok & ~blank)
             if len(slow) or block.long_lines:
                 acc.flush_rows()
-                # in line order, so samples and --strict see the first bad record first
-                events = [(ll.line, -1) for ll in block.long_lines]
-                events += [(int(block.line_no[k]), k) for k in slow]
-                long_by_line = {ll.line: ll for ll in block.long_lines}
-                for line, k in sorted(events):
-                    if k < 0:
-                        ll = long_by_line[line]
-                        acc.q.lines_read += 1
-                        err = RecordError(LINE_TOO_LONG, None, f"line of {ll.length} bytes exceeds the limit")
-                        acc.reject(name, line, err, ll.byte_offset)
-                        continue
-                    raw = block.buf[int(starts[k]) : int(starts[k + 1])].rstrip(b"\r\n")
-                    _python_record(acc, name, line, int(block.offset[k]), raw, raw.decode(), zone)
+                _python_lines(acc, name, block, slow, zone, check_blank=False)
                 acc.flush_rows()
             n_ok = int(ok.sum())
             if n_ok:

@@ -20,6 +20,7 @@ BZ2_MAGIC = b"BZh"
 XZ_MAGIC = b"\xfd7zXZ\x00"
 PARQUET_MAGIC = b"PAR1"
 DEFAULT_CHUNK = 4 * 1024 * 1024
+RATIO_FLOOR = 16 * 1024 * 1024
 
 
 def check_regular_file(path: Path) -> int:
@@ -47,7 +48,8 @@ def _refuse_container(path: Path, head: bytes) -> None:
 
 
 def _gzip_chunks(path: Path, size: int, chunk: int, max_bytes: int, max_ratio: int) -> Iterator[bytes]:
-    cap = min(max_bytes, max(size, 1) * max_ratio)
+    # The ratio cap needs a floor: a tiny, very repetitive log is not a bomb.
+    cap = min(max_bytes, max(size * max_ratio, RATIO_FLOOR))
     out = 0
     with open(path, "rb") as raw:
         d = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
@@ -64,8 +66,9 @@ def _gzip_chunks(path: Path, size: int, chunk: int, max_bytes: int, max_ratio: i
                     if out > cap:
                         raise InputError(
                             path,
-                            f"decompressed size exceeds the cap ({cap} bytes; absolute "
-                            f"{max_bytes}, ratio {max_ratio}x); refusing a possible decompression bomb",
+                            f"decompressed size exceeds the cap after {out} bytes (cap {cap} bytes: "
+                            f"absolute {max_bytes}, ratio {max_ratio}x of {size} compressed); "
+                            "refusing a possible decompression bomb",
                         )
                     yield piece
                 if d.eof:

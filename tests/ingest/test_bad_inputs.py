@@ -99,3 +99,21 @@ def test_numeric_time_needs_a_unit(tmp_path: Path) -> None:
         load_trace([path], ReadOptions(**opts))
     trace = load_trace([path], ReadOptions(**opts, time_unit="s"))
     assert str(trace.df["ts_start"].iloc[0]) == "2024-10-27 03:33:20+00:00"
+
+
+def test_small_repetitive_gzip_is_not_a_bomb(tmp_path: Path) -> None:
+    rec = {
+        "request_id": "a",
+        "ts_start": "2025-10-06T12:00:00Z",
+        "provider": "openai",
+        "model": "gpt-5",
+        "input_tokens": 1,
+        "output_tokens": 1,
+        "status": "ok",
+    }
+    path = tmp_path / "rep.jsonl.gz"
+    lines = [json.dumps(dict(rec, request_id=f"r{i % 3}")) for i in range(3)] + [""] * 200_000
+    path.write_bytes(gzip.compress("\n".join(lines).encode(), compresslevel=9))
+    assert path.stat().st_size * 10 < 200_000  # ratio far above the 10x allowed below
+    trace = load_trace([path], ReadOptions(max_compression_ratio=10))
+    assert len(trace) == 3 and trace.quality.blank == 200_000 - 1

@@ -186,3 +186,9 @@ def test_task_from_tag(write_jsonl) -> None:
 def test_all_rejected_is_a_file_level_failure(write_jsonl) -> None:
     with pytest.raises(InputError, match="no valid records"):
         load_trace([write_jsonl([record(1, model=""), "{"])], ReadOptions())
+
+
+def test_progress_goes_to_stderr_only(write_jsonl, capsys) -> None:
+    trace = load_trace([write_jsonl([record(1), record(2)])], ReadOptions(show_progress=True))
+    assert len(trace) == 2
+    assert capsys.readouterr().out == ""
