@@ -45,7 +45,8 @@ def _ms(x: float) -> str:
 
 
 def _console(plain: bool) -> Console:
-    return Console(file=sys.stdout, no_color=plain, highlight=False, soft_wrap=True)
+    width = None if sys.stdout.isatty() else 160  # pipes and files: don't squeeze to 80 columns
+    return Console(file=sys.stdout, no_color=plain, highlight=False, soft_wrap=True, width=width)
 
 
 @sim_app.command("run")

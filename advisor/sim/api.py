@@ -88,20 +88,21 @@ def empirical_latency(inp: SimInput, label: str) -> _Empirical | None:
     return _Empirical(ttft, per_tok)
 
 
-def _sheet(spec: ApiBackend) -> tuple[float, float]:
+def _sheet(spec: ApiBackend) -> tuple[float, float, float]:
+    """(TTFT median ms, output tokens/s median, log-sd): the scenario's figures, else the sheet's."""
     if spec.latency.ttft_ms is not None and spec.latency.output_tps is not None:
-        return spec.latency.ttft_ms, spec.latency.output_tps
-    try:  # the profiles branch ships an API latency sheet
-        from advisor.profiles import load_api_latency  # type: ignore[attr-defined]
+        return spec.latency.ttft_ms, spec.latency.output_tps, spec.latency.spread
+    from advisor.sheets.loaders import load_api_latency
 
-        sheet = load_api_latency()
-        row = sheet.lookup(spec.provider, spec.model)  # type: ignore[union-attr]
-        return float(row.ttft_ms), float(row.output_tps)
-    except Exception:
+    row = load_api_latency().model(spec.model)
+    ttft = row.ttft_s() if row is not None else None
+    tps = row.output_tokens_per_s() if row is not None else None
+    if ttft is None or tps is None:
         raise ConfigError(
-            f"API backend {spec.provider}/{spec.model}: no logged latencies and no sheet figures; "
-            "set latency.ttft_ms and latency.output_tps"
-        ) from None
+            f"API backend {spec.provider}/{spec.model}: no logged latencies and no latency-sheet "
+            "figures; set latency.ttft_ms and latency.output_tps"
+        )
+    return ttft.median * 1000.0, tps.median, max(ttft.sigma, tps.sigma)
 
 
 def sample_latency(
@@ -129,8 +130,7 @@ def sample_latency(
         notes.append(f"{label}: latency resampled from {len(emp.ttft_ms)} logged calls")
         return ttft / 1000.0, e2e / 1000.0
     assert spec is not None
-    ttft_med, tps = _sheet(spec)
-    sig = spec.latency.spread
+    ttft_med, tps, sig = _sheet(spec)
     z = rng.standard_normal((2, len(idx))) * sig if sig > 0 else np.zeros((2, len(idx)))
     ttft = ttft_med * np.exp(z[0])
     e2e = ttft + (out - 1) * 1000.0 / (tps * np.exp(z[1]))

@@ -329,26 +329,31 @@ class ReplicaCore:
         # prefill chunks scheduled in this (single) step
         if self._pending_pf:
             assert k == 1
+            ft = book.first_token_s
+            out, gens, running = self.out, self.gen, self.running
+            t_first = t_end + self.overhead
+            completed = 0
             for item, chunk in self._pending_pf:
                 item[1] -= chunk
                 if item[1] > 0:
                     continue
+                completed += 1
                 req, need = item[0], item[2]
-                self.prefilling.remove(item)
                 self.reserved -= need
-                gen = self.gen.pop(req, 0) + 1
-                ft = book.first_token_s
+                gen = gens.pop(req, 0) + 1 if gens else 1
                 if ft[req] != ft[req]:  # NaN: the first token (not a re-prefill after preemption)
-                    ft[req] = t_end + self.overhead
-                left = self.out[req] - gen
+                    ft[req] = t_first
+                left = out[req] - gen
                 if left <= 0:
                     done.append(req)
                     continue
-                order = self.running[req]
+                order = running[req]
                 dec[req] = (S, need + 1, gen, order)
                 self.B += 1
                 self.C += need + 1
                 heappush(heap, (S + left, order, req))
+            if completed:  # one pass instead of a list.remove per finished prompt
+                self.prefilling = [it for it in self.prefilling if it[1] > 0]
             self._pending_pf = []
         if done:
             self._tick(t_end)

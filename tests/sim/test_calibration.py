@@ -15,10 +15,10 @@ import csv
 from functools import cache
 
 import pytest
-from shared_data import silybench_csv
 
 from advisor.profiles import find_profile
 from advisor.sim.bench import BenchSpec, bench
+from tests.sim.sim_shared_data import silybench_csv
 
 THROUGHPUT_ITL_KNOWN_MISSES = {
     # One synchronised cohort of 128 x 128-token prompts needs two 8,192-token prefill steps per

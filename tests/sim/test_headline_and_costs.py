@@ -10,10 +10,10 @@ from decimal import Decimal
 
 import numpy as np
 import pytest
-from profiles import constant_service
 
 from advisor.profiles import find_profile
 from advisor.sim import SimInput, scenario_from_dict, simulate
+from tests.sim.sim_profiles import constant_service
 
 FLEET = {
     "profile": "p",

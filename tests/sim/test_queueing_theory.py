@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from profiles import constant_service
 
 from advisor.sim import analytic
 from advisor.sim.single import run_single
+from tests.sim.sim_profiles import constant_service
 
 MEAN_TOKENS = 1000
 

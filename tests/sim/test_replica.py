@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from profiles import qwen3_8b
 
 import advisor.sim.single as single
 from advisor.sim.replica import ReplicaCore, Segment
+from tests.sim.sim_profiles import qwen3_8b
 
 
 class _OneStepAtATime(ReplicaCore):

@@ -7,12 +7,12 @@ from decimal import Decimal
 import numpy as np
 import pandas as pd
 import pytest
-from profiles import constant_service, qwen3_8b
 
 from advisor.errors import ConfigError, SimulationError
 from advisor.sim import SimInput, scenario_from_dict, simulate
 from advisor.sim.single import run_single
 from advisor.units import usd_from_pico
+from tests.sim.sim_profiles import constant_service, qwen3_8b
 
 GPU = {
     "profile": "p",
