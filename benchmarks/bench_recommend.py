@@ -22,14 +22,14 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from advisor.cli import main  # noqa: E402
-from advisor.sample import generate_sample, to_jsonl_lines  # noqa: E402
+from advisor.sample import generate_sample, to_jsonl  # noqa: E402
 
 
 def _trace(path: Path, requests: int, days: float) -> int:
     # the sample's untagged share (10 %) is dropped so exactly five named tasks remain
     df = generate_sample(int(requests / 0.9) + 1, seed=3, days=days)
     df = df[df["task"].notna()].head(requests).reset_index(drop=True)
-    path.write_bytes(gzip.compress(("\n".join(to_jsonl_lines(df)) + "\n").encode(), compresslevel=1))
+    path.write_bytes(gzip.compress(to_jsonl(df).encode(), compresslevel=1))
     return len(df)
 
 

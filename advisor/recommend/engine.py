@@ -81,8 +81,13 @@ class Recommendations:
 
     @property
     def total(self) -> MonthlyMoney:
+        """Over the tasks with priced requests (an unpriced task adds nothing, and says so)."""
         return MonthlyMoney.total(
-            [MonthlyMoney(p.current_monthly_pico, p.projected_monthly_pico) for p in self.plans]
+            [
+                MonthlyMoney(p.current_monthly_pico, p.projected_monthly_pico)
+                for p in self.plans
+                if self.facts.task(p.task).priced_requests
+            ]
         )
 
     def plan(self, task: str) -> TaskPlan:
@@ -166,7 +171,18 @@ class Recommendations:
                 "profile": o.profile.id,
                 "replicas": o.replicas,
                 "gpus_per_replica": o.profile.gpus_per_replica,
-                "always_on": True,
+                "always_on": o.autoscale is None,
+                "autoscale": None
+                if o.autoscale is None
+                else {
+                    "min_replicas": o.autoscale.min_replicas,
+                    "max_replicas": o.autoscale.max_replicas,
+                    "signal": "concurrency",
+                    "target_per_replica": o.autoscale.target_concurrency,
+                    "scale_down_delay_s": o.autoscale.scale_down_delay_s,
+                    "cold_start_s": o.autoscale.cold_start_s,
+                    "billed_replica_hours_over_trace": round(o.autoscale.replica_seconds / 3600, 3),
+                },
                 "shared_fleet": p.shared_fleet,
                 "shared_with": p.shared_with,
                 "gpu_usd_per_hour": None if o.offer is None else str(o.offer.usd_per_hour),
@@ -174,8 +190,13 @@ class Recommendations:
                 "gpu_price_date": None if o.offer is None else o.offer.price_date.isoformat(),
                 "escalation_share": o.escalation,
             },
-            "money": MonthlyMoney(p.current_monthly_pico, p.projected_monthly_pico).as_json()
+            "money": (
+                MonthlyMoney(p.current_monthly_pico, p.projected_monthly_pico).as_json()
+                if t.priced_requests
+                else dict.fromkeys(MonthlyMoney(0, 0).as_json())
+            )
             | {
+                "unpriced_requests": t.unpriced_requests,
                 "savings_interval_usd_per_month": None
                 if p.savings_interval_pico is None
                 else [usd_str(p.savings_interval_pico[0]), usd_str(p.savings_interval_pico[1])],
@@ -237,8 +258,11 @@ def _methodology(ctx: SearchContext, facts: TraceFacts, price_note: str) -> list
         "Julian year); a year is 12 months. Savings = current − projected, exactly, per task and in total.",
         f"Prices: {price_note}. API costs are exact (integer pico-dollars) at each request's own timestamp.",
         "GPU prices: per GPU, the cheapest on-demand price per GPU-hour in the shipped sheet "
-        "(pricing/gpus.yml) unless --gpu-price is given; fleets are billed always-on, every second "
-        "of the month.",
+        "(pricing/gpus.yml) unless --gpu-price is given. Always-on fleets bill every second of the month; "
+        "an autoscaled fleet (concurrency target, 5-minute scale-down delay, the profile's cold start "
+        "billed) is proposed when its per-minute estimate bills at least 10 % less and it holds the SLO "
+        "when simulated scaling up through a 30-minute lead-in into the busiest window. Shared fleets "
+        "are always on.",
         "Candidates per task: stay; a cheaper API model; each distilled Qwen3 profile (size x precision "
         "x GPU) with a priced GPU; a cascade escalating just enough requests to the current model to "
         "stay within "

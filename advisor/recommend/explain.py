@@ -88,6 +88,13 @@ def _pct_change(now: int, then: int) -> str:
 
 
 def rationale(ctx: SearchContext, t: TaskFacts, plan: TaskPlan) -> str:
+    text = _rationale(ctx, t, plan)
+    if t.unpriced_requests and t.priced_requests:
+        text += f" {t.unpriced_requests:,} requests of unknown price are excluded from these figures."
+    return text
+
+
+def _rationale(ctx: SearchContext, t: TaskFacts, plan: TaskPlan) -> str:
     o = plan.chosen
     tol = ctx.settings.quality_tolerance
     now, then = plan.current_monthly_pico, plan.projected_monthly_pico
@@ -102,8 +109,9 @@ def rationale(ctx: SearchContext, t: TaskFacts, plan: TaskPlan) -> str:
         )
         pay = "" if plan.payback_months is None else f", paid back in {plan.payback_months} months"
         p95 = "n/a" if o.p95_ms is None else f"{o.p95_ms:,.0f} ms"
+        fleet = f" ({o.fleet_label})" if o.fleet_label and not plan.shared_fleet else ""
         return (
-            f"{o.label}{where} holds p95 {p95} within {slo} for {money(then)}/month against "
+            f"{o.label}{fleet}{where} holds p95 {p95} within {slo} for {money(then)}/month against "
             f"{money(now)} on {t.provider}/{t.model} today{_pct_change(now, then)}; expected accuracy change "
             f"{qtxt} ({q.basis}){pay}."
         )

@@ -8,6 +8,7 @@ from typing import Literal
 
 from advisor.profiles.model import EngineProfile
 from advisor.quality.evidence import QualityEstimate
+from advisor.recommend.autoscale import AutoscalePlan
 from advisor.recommend.distill_cost import OneTimeCost
 from advisor.recommend.settings import GpuOffer
 
@@ -52,6 +53,8 @@ class Option:
     slo_rps_per_replica: float | None = None
     slo_batch: int | None = None
     one_time: OneTimeCost | None = None
+    autoscale: AutoscalePlan | None = None
+    """Set when an autoscaled fleet beats the always-on one (``replicas`` is then its maximum)."""
     seed_replicas: dict[int, int] = field(default_factory=dict)
     """Fleet size found under each replication seed (the spread feeds the savings interval)."""
 
@@ -59,6 +62,8 @@ class Option:
     def fleet_label(self) -> str | None:
         if self.profile is None or self.replicas is None:
             return None
+        if self.autoscale is not None:
+            return self.autoscale.label()
         gpus = self.replicas * self.profile.gpus_per_replica
         return f"{self.replicas} replica{'s' if self.replicas != 1 else ''} always on ({gpus} GPU)"
 

@@ -44,8 +44,8 @@ def _recommendation_row(recs: Recommendations, p) -> RecommendationRow:
         gpu=None if o.profile is None else o.profile.gpu,
         fleet=fleet,
         shared_with=p.shared_with,
-        current_monthly_pico=p.current_monthly_pico,
-        projected_monthly_pico=p.projected_monthly_pico,
+        current_monthly_pico=p.current_monthly_pico if t.priced_requests else None,
+        projected_monthly_pico=p.projected_monthly_pico if t.priced_requests else None,
         savings_low_pico=None if lo_hi is None else lo_hi[0],
         savings_high_pico=None if lo_hi is None else lo_hi[1],
         slo_p95_ms=p.slo_p95_ms,
@@ -72,7 +72,7 @@ def build_report(
             task_class=t.task_class,
             models=", ".join(t.models),
             requests=t.requests,
-            monthly_pico=per_span_to_monthly(t.cost_pico, facts.span_us),
+            monthly_pico=per_span_to_monthly(t.cost_pico, facts.span_us) if t.priced_requests else None,
         )
         for t in facts.tasks
     ]

@@ -73,6 +73,7 @@ def fleet_scenario(
     escalation: float = 0.0,
     autoscale_target: float | None = None,
     max_replicas: int | None = None,
+    min_replicas: int = 1,
 ) -> Scenario:
     """All of the task's requests on one fleet (a cascade escalates ``escalation`` to the logged API)."""
     autoscaler = None
@@ -84,7 +85,7 @@ def fleet_scenario(
         gpu_price_source=price_source[:300],
         gpu_price_date=price_date,
         replicas=replicas,
-        min_replicas=replicas if autoscaler is None else 1,
+        min_replicas=replicas if autoscaler is None else min(min_replicas, replicas),
         max_replicas=max(replicas, max_replicas or replicas),
         autoscaler=autoscaler,
     )

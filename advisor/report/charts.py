@@ -20,11 +20,16 @@ def _usd(pico: int) -> float:
 
 
 def cost_by_task(r: ReportData) -> go.Figure:
-    tasks = [plot_label(x.task) for x in r.recommendations]
+    rows = [
+        x
+        for x in r.recommendations
+        if x.current_monthly_pico is not None and x.projected_monthly_pico is not None
+    ]
+    tasks = [plot_label(x.task) for x in rows]
     fig = go.Figure(
         [
-            go.Bar(name="now", x=tasks, y=[_usd(x.current_monthly_pico) for x in r.recommendations]),
-            go.Bar(name="projected", x=tasks, y=[_usd(x.projected_monthly_pico) for x in r.recommendations]),
+            go.Bar(name="now", x=tasks, y=[_usd(x.current_monthly_pico or 0) for x in rows]),
+            go.Bar(name="projected", x=tasks, y=[_usd(x.projected_monthly_pico or 0) for x in rows]),
         ]
     )
     fig.update_layout(
@@ -86,7 +91,9 @@ def break_even(r: ReportData) -> go.Figure:
 def tornado(r: ReportData) -> go.Figure:
     base = _usd(r.tornado_base_pico)
     bars = sorted(r.tornado, key=lambda b: abs(b.high_savings_pico - b.low_savings_pico))
-    names = [plot_label(b.parameter) for b in bars]
+    names = [
+        f"{plot_label(b.parameter)}<br>{plot_label(b.low_label)} / {plot_label(b.high_label)}" for b in bars
+    ]
     fig = go.Figure(
         [
             go.Bar(
@@ -95,7 +102,8 @@ def tornado(r: ReportData) -> go.Figure:
                 x=[_usd(b.low_savings_pico) - base for b in bars],
                 base=base,
                 orientation="h",
-                text=[plot_label(b.low_label) for b in bars],
+                hovertext=[plot_label(b.low_label) for b in bars],
+                hoverinfo="text+x",
             ),
             go.Bar(
                 name="high",
@@ -103,7 +111,8 @@ def tornado(r: ReportData) -> go.Figure:
                 x=[_usd(b.high_savings_pico) - base for b in bars],
                 base=base,
                 orientation="h",
-                text=[plot_label(b.high_label) for b in bars],
+                hovertext=[plot_label(b.high_label) for b in bars],
+                hoverinfo="text+x",
             ),
         ]
     )
@@ -111,7 +120,7 @@ def tornado(r: ReportData) -> go.Figure:
         title="Sensitivity of total monthly savings",
         xaxis_title="USD saved per month",
         barmode="overlay",
-        **_LAYOUT,
+        **{**_LAYOUT, "margin": {"l": 260, "r": 20, "t": 50, "b": 50}},
     )
     return fig
 

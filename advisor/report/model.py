@@ -36,8 +36,8 @@ class SpendRow(_Model):
     models: Label
     """`provider/model` serving the task today (the dominant one first)."""
     requests: int
-    monthly_pico: int
-    """Current spend normalised to a month."""
+    monthly_pico: int | None
+    """Current spend normalised to a month; None when no request of the task could be priced."""
 
 
 class RecommendationRow(_Model):
@@ -52,8 +52,9 @@ class RecommendationRow(_Model):
     fleet: Label | None = None
     """Fleet sizing, e.g. `2 replicas always on` or `1-3 replicas, autoscaled on concurrency 64`."""
     shared_with: list[Label] = Field(default_factory=list)
-    current_monthly_pico: int
-    projected_monthly_pico: int
+    current_monthly_pico: int | None
+    """None when none of the task's requests could be priced (unknown is never shown as $0)."""
+    projected_monthly_pico: int | None
     savings_low_pico: int | None = None
     savings_high_pico: int | None = None
     slo_p95_ms: float | None = None
@@ -69,7 +70,9 @@ class RecommendationRow(_Model):
     rationale: Text
 
     @property
-    def savings_pico(self) -> int:
+    def savings_pico(self) -> int | None:
+        if self.current_monthly_pico is None or self.projected_monthly_pico is None:
+            return None
         return self.current_monthly_pico - self.projected_monthly_pico
 
 
@@ -160,11 +163,12 @@ class ReportData(_Model):
 
     @property
     def total_current_pico(self) -> int:
-        return sum(r.current_monthly_pico for r in self.recommendations)
+        """Over the priced tasks (unpriced ones are listed, never counted as $0)."""
+        return sum(r.current_monthly_pico or 0 for r in self.recommendations if r.savings_pico is not None)
 
     @property
     def total_projected_pico(self) -> int:
-        return sum(r.projected_monthly_pico for r in self.recommendations)
+        return sum(r.projected_monthly_pico or 0 for r in self.recommendations if r.savings_pico is not None)
 
     @property
     def total_savings_pico(self) -> int:

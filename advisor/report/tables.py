@@ -36,7 +36,7 @@ def render_csv(r: ReportData) -> str:
     w.writerow(COLUMNS)
     for x in r.recommendations:
 
-        def d(p: int | None) -> str:
+        def d(p: int | None) -> str:  # empty cell = unpriced (never $0)
             return "" if p is None else str(usd_from_pico(p))
 
         w.writerow(

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from advisor.cli import main
-from advisor.sample import generate_sample, to_jsonl_lines
+from advisor.sample import generate_sample, to_jsonl
 
 HOSTILE = "<script>alert(1)</script>|=HYPERLINK(1)"
 
@@ -19,7 +19,7 @@ def small_trace(tmp_path_factory: pytest.TempPathFactory) -> Path:
     df = generate_sample(3_000, seed=11, days=1 / 24)
     df.loc[df["task"] == "smart-home", "task"] = HOSTILE
     path = tmp_path_factory.mktemp("cli") / "trace.jsonl.gz"
-    path.write_bytes(gzip.compress(("\n".join(to_jsonl_lines(df)) + "\n").encode()))
+    path.write_bytes(gzip.compress(to_jsonl(df).encode()))
     return path
 
 
