@@ -106,7 +106,8 @@ def test_waterfall_runs_from_current_to_projected() -> None:
     assert list(bar.y) == [100.0, -30.0, 5.0, 75.0]
 
 
-def test_latency_cdf_ends_at_one_and_is_monotone() -> None:
-    fig = charts.latency_cdfs({("t", "b"): np.array([5.0, 1.0, 3.0])}, {})
+def test_latency_cdf_ends_at_one_and_is_monotone_with_each_slo_drawn() -> None:
+    fig = charts.latency_cdfs({("t", "b"): np.array([5.0, 1.0, 3.0])}, {"t": 4.0})
     xs, ys = list(fig.data[0].x), list(fig.data[0].y)
     assert xs == sorted(xs) and ys[-1] == 1.0
+    assert list(fig.data[1].x) == [4.0, 4.0] and "SLO t" in fig.data[1].name
