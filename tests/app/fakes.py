@@ -112,6 +112,7 @@ class FakeBackend:
                     "current": per_task_current,
                     "projected": projected,
                     "p95 e2e (ms)": 300.0,
+                    "SLO p95 (ms)": choice.slo_ms,
                 }
             )
         per_task = pd.DataFrame(rows)

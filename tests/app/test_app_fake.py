@@ -67,6 +67,15 @@ def test_per_task_backend_controls_reach_the_simulation() -> None:
     assert not at.exception
 
 
+def test_a_missed_slo_is_called_out() -> None:
+    at = _app(FakeBackend())
+    at.run()
+    assert not any("SLO missed" in w.value for w in at.warning)
+    slo = next(n for n in at.sidebar.number_input if n.label.startswith("SLO"))
+    slo.set_value(100.0).run()  # the fake's p95 is 300 ms
+    assert any("SLO missed" in w.value and "300 ms > 100 ms" in w.value for w in at.warning)
+
+
 def test_exact_button_switches_off_the_sampled_mode() -> None:
     backend = FakeBackend()
     at = _app(backend)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from advisor.app.labels import markdown_text, safe_frame
+from advisor.app.labels import markdown_label, markdown_text, safe_frame
 from advisor.app.views import WhatIfView
 from advisor.units import format_usd
 
@@ -26,5 +26,14 @@ def render_whatif(view: WhatIfView) -> None:
         "GPU part", format_usd(view.gpu_cost), help=f"of which idle: {format_usd(view.gpu_idle_cost)}"
     )
     st.caption(f"Money covers {markdown_text(view.period_label)}. {markdown_text(view.price_note)}")
+    missed = [
+        f"{markdown_label(row['task'])} (p95 {row['p95 e2e (ms)']:,.0f} ms > {row['SLO p95 (ms)']:,.0f} ms)"
+        for _, row in view.per_task.iterrows()
+        if row.get("SLO p95 (ms)") is not None
+        and row.get("p95 e2e (ms)") is not None
+        and row["p95 e2e (ms)"] > row["SLO p95 (ms)"]
+    ]
+    if missed:
+        st.warning("p95 SLO missed: " + "; ".join(missed))
     st.subheader("Per task")
     st.dataframe(safe_frame(view.per_task), hide_index=True)
