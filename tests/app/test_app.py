@@ -200,6 +200,9 @@ def test_a_cheaper_api_model_and_a_cascade_are_priced_per_task() -> None:
     assert _money(nano["gpu"]) == 0 < _money(nano["api"])
     cascade = _row(at, "support-triage")
     assert _money(cascade["gpu"]) > 0 and _money(cascade["api"]) > 0  # fleet plus escalated calls
+    assert not any("sql" in w.value for w in at.warning)
+    next(n for n in _task_box(at, "sql-gen").number_input if n.label.startswith("SLO")).set_value(1.0).run()
+    assert any("SLO missed" in w.value and "sql" in w.value for w in at.warning)
 
 
 def _money(text: object) -> Decimal:
