@@ -120,3 +120,26 @@ def savings_waterfall(
     )
     fig.update_layout(title="From current to projected cost (USD)", yaxis_title="USD", **_LAYOUT)
     return fig
+
+
+def mark_trace_volume(fig: go.Figure, curves: Sequence[object]) -> go.Figure:
+    """Mark each task's own daily volume on a break-even chart (``BreakEvenCurve.current_per_day``).
+
+    One dotted vertical line per task, spanning the curve's cost range, named in the legend.
+    """
+    for c in curves:
+        x = float(getattr(c, "current_per_day", 0.0) or 0.0)
+        ys = [
+            float(v) for v in (*getattr(c, "api_monthly_usd", ()), *getattr(c, "distilled_monthly_usd", ()))
+        ]
+        ys = [v for v in ys if v > 0]
+        if x <= 0 or not ys:
+            continue
+        fig.add_scatter(
+            x=[x, x],
+            y=[min(ys), max(ys)],
+            mode="lines",
+            line={"dash": "dot", "width": 2, "color": "black"},
+            name=f"{plotly_label(getattr(c, 'task', ''))}: this trace ({x:,.0f}/day)",
+        )
+    return fig

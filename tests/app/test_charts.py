@@ -111,3 +111,20 @@ def test_latency_cdf_ends_at_one_and_is_monotone_with_each_slo_drawn() -> None:
     xs, ys = list(fig.data[0].x), list(fig.data[0].y)
     assert xs == sorted(xs) and ys[-1] == 1.0
     assert list(fig.data[1].x) == [4.0, 4.0] and "SLO t" in fig.data[1].name
+
+
+def test_break_even_chart_marks_the_traces_own_volume() -> None:
+    from types import SimpleNamespace
+
+    import plotly.graph_objects as go
+
+    curve = SimpleNamespace(
+        task=PAYLOADS[0],
+        current_per_day=5000.0,
+        api_monthly_usd=[1.0, 100.0],
+        distilled_monthly_usd=[50.0, 50.0],
+    )
+    fig = charts.mark_trace_volume(go.Figure(), [curve, SimpleNamespace(task="none", current_per_day=0.0)])
+    assert len(fig.data) == 1
+    assert list(fig.data[0].x) == [5000.0, 5000.0] and list(fig.data[0].y) == [1.0, 100.0]
+    assert "<script" not in fig.data[0].name and "this trace" in fig.data[0].name

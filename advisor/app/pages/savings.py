@@ -26,7 +26,8 @@ def render_savings(view: WhatIfView, rec: RecommendationView | None, unavailable
     if rec is None:
         st.info(f"Break-even and sensitivity come from the recommender: {markdown_text(unavailable or '')}")
         return
-    st.plotly_chart(report_charts.break_even(rec.report), key="savings_breakeven")
+    breakeven = charts.mark_trace_volume(report_charts.break_even(rec.report), rec.report.break_even)
+    st.plotly_chart(breakeven, key="savings_breakeven")
     st.plotly_chart(report_charts.tornado(rec.report), key="savings_tornado")
     st.caption(
         "Break-even and sensitivity of the recommender's plan (Recommendation page), per month. "
