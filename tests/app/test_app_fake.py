@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from advisor.app.backend import BACKEND_KEY
 from advisor.app.main import PAGES
-from tests.app.conftest import ROOT
+from tests.app.conftest import CANARY, ROOT
 from tests.app.fakes import HOSTILE, FakeBackend
 
 
@@ -110,3 +110,19 @@ def test_upload_replaces_the_sample() -> None:
     assert any("mine.jsonl" in s.value for s in at.success)
     at.sidebar.radio(key="page").set_value("Today").run()
     assert _metric(at, "Requests") == "4,800"
+
+
+class _Broken(FakeBackend):
+    name = "broken"
+
+    def whatif(self, data, controls):  # type: ignore[no-untyped-def]
+        raise RuntimeError(f"boom {CANARY}")  # a bug whose message carries a value
+
+
+def test_an_unexpected_error_shows_no_details_in_the_browser() -> None:
+    """Streamlit reads .streamlit/config.toml from the working directory (the repo root in CI)."""
+    at = _app(_Broken())
+    at.run()
+    assert at.exception  # Streamlit shows that something failed...
+    shown = " ".join(str(e.proto) for e in at.exception)
+    assert CANARY not in shown and "RuntimeError" not in shown  # ...but not what (showErrorDetails=none)
