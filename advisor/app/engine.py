@@ -81,7 +81,7 @@ def spend_over_time(df: pd.DataFrame, bucket: str) -> pd.DataFrame:
     return out
 
 
-def _quality(analysis: Analysis, label: str) -> QualityView:
+def _quality(analysis: Analysis, label: str, names: dict[str, str]) -> QualityView:
     q = analysis.quality
     buckets = analysis.priced.unpriced
     unpriced = pd.DataFrame(
@@ -100,7 +100,7 @@ def _quality(analysis: Analysis, label: str) -> QualityView:
         columns=["provider", "model", "reason", "requests", "input_tokens", "output_tokens", "did you mean"],
     )
     locations = tuple(
-        f"{Path(s.file).name}:{s.line} {s.code}" + (f" {s.field}" if s.field else "")
+        f"{names.get(s.file, Path(s.file).name)}:{s.line} {s.code}" + (f" {s.field}" if s.field else "")
         for s in q.reject_samples[:REJECT_LOCATIONS]
     )
     assumptions = list(q.assumptions) + [f"Threshold passed: {b}" for b in analysis.breaches]
@@ -117,7 +117,7 @@ def _quality(analysis: Analysis, label: str) -> QualityView:
         reject_locations=locations,
         warnings_by_code=dict(q.warnings_by_code),
         unpriced=unpriced,
-        formats={Path(k).name if k != label else k: v for k, v in q.formats.items()},
+        formats={names.get(k, Path(k).name): v for k, v in q.formats.items()},
         assumptions=tuple(assumptions),
         price_label=analysis.priced.price_data.label(),
     )
@@ -175,15 +175,18 @@ def _tasks(spend: CurrentSpend) -> tuple[TaskInfo, ...]:
     return tuple(sorted(out, key=lambda t: (-t.requests, t.name)))
 
 
-def loaded_from(analysis: Analysis, key: str, label: str) -> LoadedData:
-    """Reduce an ``Analysis`` to what the dashboard keeps: aggregates and the simulator's arrays."""
+def loaded_from(analysis: Analysis, key: str, label: str, names: dict[str, str] | None = None) -> LoadedData:
+    """Reduce an ``Analysis`` to what the dashboard keeps: aggregates and the simulator's arrays.
+
+    ``names`` maps file paths as read (a private temporary copy) to the names the user knows.
+    """
     priced = analysis.priced
     sim_input = SimInput.from_trace(priced.df)
     cost = priced.df["cost_pusd"].loc[sim_input.ids].fillna(-1).to_numpy(dtype=np.int64)
     return LoadedData(
         key=key,
         label=label,
-        quality=_quality(analysis, label),
+        quality=_quality(analysis, label, names or {}),
         current=_current(analysis.current, priced.df),
         tasks=_tasks(analysis.current),
         sim_input=sim_input.with_api_cost(cost),
@@ -248,7 +251,7 @@ class AdvisorBackend:
             path.unlink(missing_ok=True)
             os.rmdir(folder)
         self._keep(f"upload:{digest}", analysis)
-        return loaded_from(analysis, f"upload:{digest}", shown)
+        return loaded_from(analysis, f"upload:{digest}", shown, {str(path): shown})
 
     def whatif(self, data: LoadedData, controls: WhatIfControls) -> WhatIfView:
         from advisor.app.scenario import run_whatif

@@ -136,6 +136,8 @@ def test_uploaded_prompt_text_never_reaches_the_page_the_state_or_the_disk() -> 
     assert not at.exception, at.exception
     assert at.success, [e.value for e in at.error]
     assert any("img src" in e.label for e in at.sidebar.expander)  # the hostile task is there...
+    locations = next(c.value for c in at.code)  # reject locations name the uploaded file
+    assert locations.startswith("canary.jsonl:") and "upload." not in locations
     for page in PAGES:
         at.sidebar.radio(key="page").set_value(page).run()
         assert not at.exception, (page, at.exception)
