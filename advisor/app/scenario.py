@@ -16,7 +16,7 @@ sampled cost next to the exact one.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -27,6 +27,20 @@ import numpy as np
 import pandas as pd
 
 from advisor.app.views import ChoiceSheet, LoadedData, WhatIfControls, WhatIfView
+from advisor.profiles.model import EngineProfile
+from advisor.recommend.settings import GpuOffer
+from advisor.sim import (
+    ApiBackend,
+    Autoscaler,
+    FleetSpec,
+    RoutingSpec,
+    Scenario,
+    ScenarioResult,
+    SimInput,
+    Slo,
+)
+from advisor.sim.routing import POLICIES, RoutePlan, register
+from advisor.sim.scenario import LOGGED_API
 from advisor.units import usd_from_pico
 
 SAMPLE_BUDGET = 3_000
@@ -43,9 +57,7 @@ LATENCY_POINTS = 1500
 # -- routing policy -------------------------------------------------------------------------------
 
 
-def _validate_per_task(s: Any) -> None:
-    from advisor.sim.scenario import LOGGED_API
-
+def _validate_per_task(s: Scenario) -> None:
     params = s.routing.params
     extra = set(params) - {"tasks", "default"}
     if extra:
@@ -70,10 +82,7 @@ def _validate_per_task(s: Any) -> None:
             raise ValueError(f"routing.params.tasks.{task}.escalate: must be a number in [0, 1]")
 
 
-def _per_task(inp: Any, s: Any, rng: np.random.Generator, code: Mapping[str, int]) -> Any:
-    from advisor.sim.routing import RoutePlan
-    from advisor.sim.scenario import LOGGED_API
-
+def _per_task(inp: SimInput, s: Scenario, rng: np.random.Generator, code: Mapping[str, int]) -> RoutePlan:
     params = s.routing.params
     size = max(len(inp.task_names), 1)
     first = np.full(size, code[params.get("default", LOGGED_API)], np.int32)
@@ -93,8 +102,6 @@ def _per_task(inp: Any, s: Any, rng: np.random.Generator, code: Mapping[str, int
 
 def register_policy() -> None:
     """Add ``per_task`` to the simulator's routing registry (idempotent)."""
-    from advisor.sim.routing import POLICIES, register
-
     if POLICY not in POLICIES:
         register(
             POLICY,
@@ -107,7 +114,7 @@ def register_policy() -> None:
 
 
 def choice_sheet(
-    profiles: Sequence[Any], offers: Mapping[str, Any], api_models: Sequence[str] = ()
+    profiles: Sequence[EngineProfile], offers: Mapping[str, GpuOffer], api_models: Sequence[str] = ()
 ) -> ChoiceSheet:
     """Offer the (model, precision, GPU) triples that have a profile, on GPUs that have a price.
 
@@ -162,19 +169,16 @@ def _name(text: str) -> str:
 def build_scenario(
     data: LoadedData,
     controls: WhatIfControls,
-    profile_id: Any,
+    profile_id: Callable[[str, str, str], str],
     gpu_price: GpuPrice,
-) -> Any:
+) -> Scenario:
     """The ``Scenario`` the controls describe; ``profile_id(size, precision, gpu) -> str``."""
-    from advisor.sim import ApiBackend, Autoscaler, FleetSpec, RoutingSpec, Scenario, Slo
-    from advisor.sim.scenario import LOGGED_API
-
     register_policy()
     current = {t.name: t.current_model for t in data.tasks}
-    apis: dict[str, Any] = {}
-    fleets: dict[str, Any] = {}
+    apis: dict[str, ApiBackend] = {}
+    fleets: dict[str, FleetSpec] = {}
     tasks: dict[str, dict[str, Any]] = {}
-    slos: dict[str, Any] = {}
+    slos: dict[str, Slo] = {}
 
     def api_backend(model: str | None, task: str) -> str:
         if model is None or model == current.get(task):
@@ -257,8 +261,8 @@ def _thin(values: np.ndarray, points: int) -> np.ndarray:
 def to_view(
     data: LoadedData,
     controls: WhatIfControls,
-    result: Any,
-    replayed: Any,
+    result: ScenarioResult,
+    replayed: SimInput,
     scale: int,
     sampled: bool,
 ) -> WhatIfView:
