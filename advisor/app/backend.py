@@ -8,12 +8,13 @@ into ``st.session_state[BACKEND_KEY]`` to drive the pages with fixed results.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Protocol
 
 import pandas as pd
 
 from advisor.app.views import ChoiceSheet, LoadedData, WhatIfControls, WhatIfView
 from advisor.ingest.options import ReadOptions
+from advisor.report.model import ReportData
 
 BACKEND_KEY = "advisor_backend"
 
@@ -25,8 +26,8 @@ class RecommendationView:
     The HTML report (several MB with plotly inlined) is rendered from ``report`` only when the
     download button is clicked."""
 
-    report: Any
-    """``advisor.report.model.ReportData`` (aggregates only)."""
+    report: ReportData
+    """The recommender's report data (aggregates only, labels cleaned)."""
     table: pd.DataFrame
     """One row per task: decision, option, monthly now / projected / savings, quality, rationale."""
     report_json: bytes

@@ -15,7 +15,6 @@ import os
 import tempfile
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -35,6 +34,7 @@ from advisor.current import CurrentSpend, SpendRow
 from advisor.errors import AdvisorError
 from advisor.ingest.options import ReadOptions
 from advisor.pricing.money import group_sum_pico
+from advisor.report.model import ReportData
 from advisor.sim import SimInput
 from advisor.units import format_usd, usd_from_pico
 
@@ -290,7 +290,7 @@ def _usd(pico: int | None) -> Decimal | None:
     return None if pico is None else usd_from_pico(pico)
 
 
-def recommendation_table(report: Any) -> pd.DataFrame:
+def recommendation_table(report: ReportData) -> pd.DataFrame:
     """The recommender's rows as the dashboard shows them (money as exact Decimal)."""
     rows = []
     for r in report.recommendations:

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Literal
 
 import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
+
+from advisor.sim import SimInput
 
 
 @dataclass(frozen=True)
@@ -73,7 +75,7 @@ class LoadedData:
     quality: QualityView
     current: CurrentView
     tasks: tuple[TaskInfo, ...]
-    sim_input: Any = field(repr=False)
+    sim_input: SimInput = field(repr=False)
     """``advisor.sim.SimInput`` (numeric arrays only)."""
 
 

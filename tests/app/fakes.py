@@ -24,6 +24,7 @@ from advisor.app.views import (
     WhatIfView,
 )
 from advisor.ingest.options import ReadOptions
+from advisor.sim import SimInput
 
 HOSTILE = "<script>alert(1)</script>$\\href{javascript:alert(1)}{x}$"
 
@@ -66,7 +67,7 @@ def _data(key: str, label: str, task_names: tuple[str, ...]) -> LoadedData:
         table, over, Decimal("144") * len(task_names), 4800 * len(task_names), 48 * 3600.0, "1h"
     )
     tasks = tuple(TaskInfo(n, 4800, "anthropic/claude-haiku-4-5", 900.0) for n in task_names)
-    return LoadedData(key, label, quality, current, tasks, sim_input=None)
+    return LoadedData(key, label, quality, current, tasks, sim_input=SimInput.from_arrays([0.0], [1], [1]))
 
 
 class FakeBackend:
