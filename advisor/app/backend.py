@@ -7,6 +7,8 @@ into ``st.session_state[BACKEND_KEY]`` to drive the pages with fixed results.
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -17,6 +19,18 @@ from advisor.ingest.options import ReadOptions
 from advisor.report.model import ReportData
 
 BACKEND_KEY = "advisor_backend"
+
+Upload = tuple[str, bytes]
+"""An uploaded file: the name the user gave it, and its bytes."""
+
+
+def upload_key(files: Sequence[Upload], options: ReadOptions) -> str:
+    """Cache key of uploaded logs: a digest of every name, every byte and the reader options."""
+    h = hashlib.sha256(options.model_dump_json().encode())
+    for name, payload in files:
+        h.update(hashlib.sha256(name.encode("utf-8", "replace")).digest())
+        h.update(hashlib.sha256(payload).digest())
+    return f"upload:{h.hexdigest()}"
 
 
 @dataclass(frozen=True)
@@ -50,10 +64,10 @@ class DashboardBackend(Protocol):
         """The bundled sample trace, read, priced and aggregated."""
         ...
 
-    def load_upload(self, filename: str, payload: bytes, options: ReadOptions) -> LoadedData:
-        """An uploaded log: parsed from a private temporary file that is deleted at once.
+    def load_upload(self, files: Sequence[Upload], options: ReadOptions) -> LoadedData:
+        """Uploaded logs (one trace): parsed from private temporary files deleted at once.
 
-        ``LoadedData.key`` must be ``upload:`` + sha256(payload + options JSON)."""
+        ``LoadedData.key`` must be ``upload_key(files, options)``."""
         ...
 
     def whatif(self, data: LoadedData, controls: WhatIfControls) -> WhatIfView:

@@ -13,6 +13,7 @@ import importlib.resources
 import json
 import os
 import tempfile
+from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
 
@@ -20,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from advisor.analysis import SAMPLE_NAME, Analysis, analyze
-from advisor.app.backend import RecommendationView, Unavailable
+from advisor.app.backend import RecommendationView, Unavailable, Upload, upload_key
 from advisor.app.views import (
     ChoiceSheet,
     CurrentView,
@@ -31,7 +32,7 @@ from advisor.app.views import (
     WhatIfView,
 )
 from advisor.current import CurrentSpend, SpendRow
-from advisor.errors import AdvisorError
+from advisor.errors import AdvisorError, InputError
 from advisor.ingest.options import ReadOptions
 from advisor.pricing.money import group_sum_pico
 from advisor.report.model import ReportData
@@ -232,26 +233,35 @@ class AdvisorBackend:
         self._keep(f"sample:{digest}", analysis)
         return loaded_from(analysis, f"sample:{digest}", "bundled sample")
 
-    def load_upload(self, filename: str, payload: bytes, options: ReadOptions | None = None) -> LoadedData:
+    def load_upload(self, files: Sequence[Upload], options: ReadOptions | None = None) -> LoadedData:
         options = options or ReadOptions()
-        digest = hashlib.sha256(payload + options.model_dump_json().encode()).hexdigest()
-        shown = Path(filename).name or "upload"
-        folder = tempfile.mkdtemp(prefix="advisor-upload-")  # 0700: private to this user
-        path = Path(folder) / f"upload{_safe_suffix(shown)}"
+        if not files:
+            raise InputError("upload", "no file uploaded")
+        key = upload_key(files, options)
+        shown = [Path(name).name or f"upload-{i + 1}" for i, (name, _) in enumerate(files)]
+        folder = Path(tempfile.mkdtemp(prefix="advisor-upload-"))  # 0700: private to this user
+        paths = [folder / f"upload-{i + 1}{_safe_suffix(name)}" for i, name in enumerate(shown)]
+        names = {str(p): name for p, name in zip(paths, shown, strict=True)}
         try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(payload)
+            for path, (_, payload) in zip(paths, files, strict=True):
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+                with os.fdopen(fd, "wb") as fh:
+                    fh.write(payload)
             try:
-                analysis = analyze([path], options)
+                analysis = analyze(paths, options)
             except AdvisorError as exc:
-                # Name the file the user uploaded, not our temporary copy.
-                raise AdvisorError(str(exc).replace(str(path), shown)) from None
+                # Name the files the user uploaded, never our temporary copies.
+                message = str(exc)
+                for path, name in names.items():
+                    message = message.replace(path, name)
+                raise AdvisorError(message) from None
         finally:
-            path.unlink(missing_ok=True)
-            os.rmdir(folder)
-        self._keep(f"upload:{digest}", analysis)
-        return loaded_from(analysis, f"upload:{digest}", shown, {str(path): shown})
+            for path in paths:
+                path.unlink(missing_ok=True)
+            folder.rmdir()
+        label = shown[0] if len(shown) == 1 else f"{shown[0]} + {len(shown) - 1} more"
+        self._keep(key, analysis)
+        return loaded_from(analysis, key, label, names)
 
     def whatif(self, data: LoadedData, controls: WhatIfControls) -> WhatIfView:
         from advisor.app.scenario import run_whatif

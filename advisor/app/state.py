@@ -10,12 +10,12 @@ Cached values are aggregates and numeric arrays; no prompt, response or raw log 
 
 from __future__ import annotations
 
-import hashlib
+from collections.abc import Sequence
 from typing import Any, cast
 
 import streamlit as st
 
-from advisor.app.backend import BACKEND_KEY, DashboardBackend, RecommendationView
+from advisor.app.backend import BACKEND_KEY, DashboardBackend, RecommendationView, Upload, upload_key
 from advisor.app.views import ChoiceSheet, LoadedData, TaskChoice, WhatIfControls, WhatIfView
 from advisor.ingest.options import ReadOptions
 
@@ -72,12 +72,11 @@ def current_data(be: DashboardBackend) -> LoadedData:
     return _sample(be.name, be)
 
 
-def accept_upload(be: DashboardBackend, filename: str, payload: bytes, options: ReadOptions) -> LoadedData:
-    """Parse an upload once per content and reader options (this session only); make it active."""
-    digest = hashlib.sha256(payload + options.model_dump_json().encode()).hexdigest()
+def accept_upload(be: DashboardBackend, files: Sequence[Upload], options: ReadOptions) -> LoadedData:
+    """Parse uploads once per content and reader options (this session only); make them active."""
     held: Any = st.session_state.get(UPLOAD_KEY)
-    if held is None or held.key != f"upload:{digest}":
-        held = be.load_upload(filename, payload, options)
+    if held is None or held.key != upload_key(files, options):
+        held = be.load_upload(files, options)
         st.session_state[UPLOAD_KEY] = held
     st.session_state[SOURCE_KEY] = "upload"
     return cast(LoadedData, held)

@@ -7,13 +7,13 @@ backend and that the pages draw what it returns; the real numbers are tested thr
 
 from __future__ import annotations
 
-import hashlib
+from collections.abc import Sequence
 from decimal import Decimal
 
 import numpy as np
 import pandas as pd
 
-from advisor.app.backend import RecommendationView, Unavailable
+from advisor.app.backend import RecommendationView, Unavailable, Upload, upload_key
 from advisor.app.views import (
     ChoiceSheet,
     CurrentView,
@@ -90,9 +90,8 @@ class FakeBackend:
     def load_sample(self) -> LoadedData:
         return _data("fake-sample", "fake sample", ("support-triage", HOSTILE))
 
-    def load_upload(self, filename: str, payload: bytes, options: ReadOptions) -> LoadedData:
-        digest = hashlib.sha256(payload + options.model_dump_json().encode()).hexdigest()
-        return _data(f"upload:{digest}", filename, ("uploaded-task",))
+    def load_upload(self, files: Sequence[Upload], options: ReadOptions) -> LoadedData:
+        return _data(upload_key(files, options), files[0][0], ("uploaded-task",))
 
     def whatif(self, data: LoadedData, controls: WhatIfControls) -> WhatIfView:
         self.calls.append(controls)

@@ -209,3 +209,21 @@ def test_a_cheaper_api_model_and_a_cascade_are_priced_per_task() -> None:
 
 def _money(text: object) -> Decimal:
     return Decimal(str(text).replace("$", "").replace(",", ""))
+
+
+@pytest.mark.slow
+def test_several_uploaded_files_form_one_trace() -> None:
+    examples = ROOT / "traces" / "examples"
+    files = [
+        (n, (examples / n).read_bytes(), "application/json")
+        for n in ("openai_envelope.jsonl", "otel_otlp.jsonl")
+    ]
+    at = _app()
+    at.run()
+    at.sidebar.radio(key="page").set_value("Data").run()
+    at.radio(key="source_choice").set_value("Upload a log").run()
+    at.file_uploader(key="upload").set_value(files).run()
+    assert not at.exception, at.exception
+    assert any("+ 1 more" in s.value for s in at.success), [e.value for e in at.error]
+    read = [c.value for c in at.caption if c.value.startswith("Read ")]
+    assert len(read) == 2 and any("openai" in r for r in read) and any("otel" in r for r in read)

@@ -68,17 +68,22 @@ def render_data(be: DashboardBackend) -> None:
     options = _reader_options()
     if options is None:
         return
-    uploaded = st.file_uploader("Log file", type=UPLOAD_TYPES, accept_multiple_files=False, key="upload")
-    if uploaded is None:
+    uploaded = st.file_uploader(
+        "Log files (several files form one trace, e.g. rotated logs)",
+        type=UPLOAD_TYPES,
+        accept_multiple_files=True,
+        key="upload",
+    )
+    if not uploaded:
         if st.session_state.get(state.UPLOAD_KEY) is None:
             st.info("No file yet: the pages show the bundled sample until one is uploaded.")
             st.session_state[state.SOURCE_KEY] = state.SAMPLE
         return
     try:
         with st.spinner("Reading, pricing and aggregating the upload…"):
-            data = state.accept_upload(be, uploaded.name, uploaded.getvalue(), options)
+            data = state.accept_upload(be, [(f.name, f.getvalue()) for f in uploaded], options)
     except AdvisorError as exc:
         st.session_state[state.SOURCE_KEY] = state.SAMPLE
-        st.error(f"Cannot use this file: {markdown_text(exc.one_line())}")
+        st.error(f"Cannot use the upload: {markdown_text(exc.one_line())}")
         return
     st.success(f"Loaded {markdown_label(data.label)}: {data.current.total_requests:,} requests.")

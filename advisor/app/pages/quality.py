@@ -50,6 +50,8 @@ def render_quality_box(data: LoadedData, expanded: bool = False) -> None:
         if not q.unpriced.empty:
             st.caption("Unpriced models (counted apart, never as $0)")
             st.dataframe(safe_frame(q.unpriced), hide_index=True)
+        for name, reader in sorted(q.formats.items()):
+            st.caption(f"Read {markdown_label(name)} as {markdown_label(reader)}")
         st.caption(f"Prices: {markdown_text(q.price_label)}")
         for line in q.assumptions:
             st.caption(f"Assumption: {markdown_text(line)}")
