@@ -2,10 +2,13 @@
 
 - The bundled sample's ``LoadedData`` is cached across sessions (``st.cache_data``, memory only —
   never ``persist="disk"``).
-- An upload's ``LoadedData`` lives in that session's state only; its bytes are parsed from a
-  private temporary file by the backend and dropped.
-- What-if results are cached by (data digest, controls), so moving a slider back is instant.
-Cached values are aggregates and numeric arrays; no prompt, response or raw log row is kept.
+- An upload's ``LoadedData`` lives in that session's state only; its bytes are parsed from
+  private temporary files by the backend and dropped.
+- What-if results are cached by (data digest, controls), so moving a slider back is instant;
+  recommendations by (data digest, GPU, GPU price, SLOs).
+Cached values are aggregates and numeric arrays; no prompt or response text is ever kept. The
+session's backend also holds its latest ``Analysis`` (canonical rows: ids, times, token counts,
+model and task labels — no text) in memory for the recommender; never in a cache, never on disk.
 """
 
 from __future__ import annotations
