@@ -8,6 +8,7 @@ chromium or Playwright is missing; CI installs both (``.ci/install-browser``, ``
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import socket
@@ -85,6 +86,27 @@ def dashboard_url(tmp_path: Path) -> Iterator[str]:
         log.close()
 
 
+def _outside_addresses() -> list[str]:
+    """This machine's IPv4 addresses other than loopback (none in some sandboxes).
+
+    The address of the default route is found by "connecting" a UDP socket, which sends nothing.
+    """
+    found: set[str] = set()
+    with contextlib.suppress(OSError):
+        found |= {str(i[4][0]) for i in socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET)}
+    with contextlib.suppress(OSError), socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as udp:
+        udp.connect(("10.255.255.255", 1))
+        found.add(str(udp.getsockname()[0]))
+    return sorted(a for a in found if not a.startswith(("127.", "0.")))
+
+
+def _refuses_outside_connections(port: int) -> None:
+    for address in _outside_addresses():
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+            s.settimeout(2)
+            assert s.connect_ex((address, port)) != 0, f"dashboard reachable on {address}"
+
+
 def _metric_value(page: object, label: str) -> str:
     metric = page.get_by_test_id("stMetric").filter(has_text=label).first  # type: ignore[attr-defined]
     return str(metric.get_by_test_id("stMetricValue").inner_text())
@@ -119,6 +141,7 @@ def test_controls_change_the_numbers_in_a_real_browser(dashboard_url: str, tmp_p
     if not CHROMIUM.exists():
         pytest.skip("Debian chromium is not installed (.ci/install-browser installs it)")
     sync_api = pytest.importorskip("playwright.sync_api")
+    _refuses_outside_connections(int(dashboard_url.rsplit(":", 1)[1]))  # listens on 127.0.0.1 only
     with sync_api.sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
         try:
