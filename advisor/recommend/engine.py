@@ -277,6 +277,9 @@ def _methodology(ctx: SearchContext, facts: TraceFacts, price_note: str) -> list
         f"2 busiest {s.window_minutes}-minute windows, growing the fleet if the SLO fails there; fleet sizes "
         f"are replicated over seeds {', '.join(str(x) for x in s.seeds)}.",
         "SLO: the task's logged p95 end-to-end latency unless --slo is given.",
+        "A switch to another API model is priced by genai-prices on the task's own tokens without "
+        "prompt-cache "
+        "discounts (a cache does not carry over) and its latency comes from the API latency sheet.",
         f"Quality: {load_evidence().evidence.sources['distil-labs-2026-02'].title}; evidence for a distilled "
         "size applies to larger sizes; unstated sizes apply to all; a current model that was not benchmarked "
         "is compared with the class-wide bound or the best benchmarked API (marked as proxy); your "

@@ -45,7 +45,7 @@ def break_even(ctx: SearchContext, t: TaskFacts, plan: TaskPlan) -> tuple[int | 
         return None, ref
     day = gpu_cost_pico(ref.offer.usd_per_hour, ref.profile.gpus_per_replica * DAY_S)
     per_day = replica_rps(ref, t, plan) * DAY_S
-    peak_to_mean = max(1.0, t.peak_rps / t.mean_rps) if t.mean_rps > 0 else 1.0
+    peak_to_mean = t.peak_to_mean
     value = break_even_requests_per_day(
         replica_day_pico=day,
         api_pico_per_request=t.pico_per_request,
@@ -71,7 +71,7 @@ def curve(
         float(gpu_cost_pico(ref.offer.usd_per_hour, ref.profile.gpus_per_replica * MONTH_SECONDS)) / 1e12
     )
     per_replica_day = replica_rps(ref, t, plan) * DAY_S
-    peak = max(1.0, t.peak_rps / t.mean_rps) if t.mean_rps > 0 else 1.0
+    peak = t.peak_to_mean
     api = [x * api_per_req * month_days for x in xs]
     dist = [
         max(1, -(-x * peak // per_replica_day)) * replica_month

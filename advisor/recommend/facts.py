@@ -47,6 +47,9 @@ class TaskFacts:
     peak_rps: float
     """Busiest 1-minute window, requests per second."""
     mean_rps: float
+    peak_to_mean: float
+    """Busiest hour over the mean hour (5-minute blocks for traces under three hours): the traffic's
+    shape, which break-even volumes scale with; 1-minute peaks at low volume are mostly noise."""
     rows: np.ndarray
     """Positions of the task's rows in the analysed frame."""
     period_s: int
@@ -115,6 +118,7 @@ def collect_facts(df: pd.DataFrame, evidence: EvidenceTable) -> TraceFacts:
     offset_s = ((ts - start).dt.total_seconds()).to_numpy()
     period_idx = np.minimum((offset_s // period_s).astype(np.int64), n_periods - 1)
     minute_idx = (offset_s // PEAK_WINDOW_S).astype(np.int64)
+    n_minutes = span_us // (PEAK_WINDOW_S * 1_000_000)
     cost = df["cost_pusd"]
     priced = cost.notna().to_numpy()
     cost_arr = cost.fillna(0).to_numpy(dtype=np.int64)
@@ -166,6 +170,9 @@ def collect_facts(df: pd.DataFrame, evidence: EvidenceTable) -> TraceFacts:
         lat = latency[rows]
         lat = lat[np.isfinite(lat)]
         per_minute = np.bincount(minute_idx[rows])
+        shape_block = 60 if span_us >= 3 * HOUR_S * 1_000_000 else 5
+        per_block = np.bincount(minute_idx[rows] // shape_block, minlength=max(1, n_minutes // shape_block))
+        peak_to_mean = max(1.0, float(per_block.max()) / max(float(per_block.mean()), 1e-9))
         task_cost = cost_arr[rows]
         period_cost = exact_bincount(period_idx[rows], task_cost, n_periods)
         tasks.append(
@@ -183,6 +190,7 @@ def collect_facts(df: pd.DataFrame, evidence: EvidenceTable) -> TraceFacts:
                 logged_p95_ms=float(np.percentile(lat, 95)) if lat.size else None,
                 peak_rps=float(per_minute.max()) / PEAK_WINDOW_S,
                 mean_rps=len(rows) / span_s,
+                peak_to_mean=peak_to_mean,
                 rows=rows,
                 period_s=period_s,
                 period_cost_pico=tuple(period_cost),

@@ -14,7 +14,6 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from decimal import Decimal
 from fractions import Fraction
 
@@ -24,7 +23,7 @@ import pandas as pd
 from advisor.errors import AdvisorError
 from advisor.pricing import PriceBook
 from advisor.profiles.model import EngineProfile
-from advisor.quality.evidence import EvidenceTable, QualityEstimate
+from advisor.quality.evidence import EvidenceTable, QualityEstimate, model_matches
 from advisor.recommend.autoscale import (
     LEAD_IN_S,
     SCALE_DOWN_DELAY_S,
@@ -148,8 +147,6 @@ def _stay(t: TaskFacts, current: int, slo: float, df: pd.DataFrame) -> Option:
 def _api_options(ctx: SearchContext, t: TaskFacts, run_: TaskRun, slo: float, current: int) -> list[Option]:
     out: list[Option] = []
     sub = ctx.df.iloc[t.rows]
-    from advisor.quality.evidence import model_matches
-
     for alt in ctx.settings.api_alternatives:
         provider, _, model = alt.partition("/")
         if model_matches(model, t.model) or model_matches(t.model, model):
@@ -523,7 +520,3 @@ def _finish(
     if best.one_time is not None:
         plan.payback_months = payback_months(best.one_time.total_pico, plan.savings_pico)
     return plan
-
-
-def now_utc() -> datetime:
-    return datetime.now(UTC)
