@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from advisor.app import charts
+from advisor.app.labels import markdown_text
 from advisor.app.views import WhatIfView
 from advisor.units import format_usd
 
@@ -22,3 +23,6 @@ def render_fleet(view: WhatIfView) -> None:
     cols[1].metric("of which idle", format_usd(view.gpu_idle_cost))
     axis = "hours into the sampled replay" if view.sampled else "UTC"
     st.plotly_chart(charts.fleet_timeseries(view.fleet, axis), key="fleet_ts")
+    st.caption(markdown_text(view.price_note))
+    if view.sampled:
+        st.caption(f"Sampled replay: {markdown_text(view.note)}")
