@@ -36,6 +36,8 @@ def _recommendation(
         return state.recommendation(be, data, controls), None
     except Unavailable as exc:
         return None, str(exc)
+    except AdvisorError as exc:  # e.g. a setting the recommender refuses: the what-if still shows
+        return None, exc.one_line()
 
 
 def _page(name: str, be: DashboardBackend, data: LoadedData, controls: WhatIfControls) -> None:
