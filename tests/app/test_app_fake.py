@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from advisor.app.backend import BACKEND_KEY
 from advisor.app.main import PAGES
+from advisor.errors import ConfigError
 from tests.app.conftest import CANARY, ROOT
 from tests.app.fakes import HOSTILE, FakeBackend
 
@@ -126,3 +127,21 @@ def test_an_unexpected_error_shows_no_details_in_the_browser() -> None:
     assert at.exception  # Streamlit shows that something failed...
     shown = " ".join(str(e.proto) for e in at.exception)
     assert CANARY not in shown and "RuntimeError" not in shown  # ...but not what (showErrorDetails=none)
+
+
+class _Refusing(FakeBackend):
+    name = "refusing"
+
+    def recommendation(self, data, controls):  # type: ignore[no-untyped-def]
+        raise ConfigError("--gpu-price: h100-sxm must be > 0")
+
+
+def test_a_recommender_error_leaves_the_what_if_standing() -> None:
+    at = _app(_Refusing())
+    at.run()
+    at.sidebar.radio(key="page").set_value("Savings").run()
+    assert not at.exception and not at.error
+    assert at.get("plotly_chart")  # the what-if waterfall is still drawn
+    assert any("must be" in i.value for i in at.info)
+    at.sidebar.radio(key="page").set_value("Recommendation").run()
+    assert any("must be" in w.value for w in at.warning)
