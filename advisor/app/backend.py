@@ -45,6 +45,8 @@ class RecommendationView:
     table: pd.DataFrame
     """One row per task: decision, option, monthly now / projected / savings, quality, rationale."""
     report_json: bytes
+    plan: WhatIfControls | None = None
+    """The recommender's choices as what-if controls (to start the what-if from its answer)."""
 
 
 class Unavailable(Exception):

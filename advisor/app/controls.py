@@ -29,6 +29,9 @@ def _task_choice(data: LoadedData, sheet: ChoiceSheet, gpu: str, index: int) -> 
         size, precision = sheet.sizes[0] if sheet.sizes else "qwen3-4b", "bf16"
         escalation = 0.1
         apis = [task.current_model, *[m for m in sheet.api_models if m != task.current_model]]
+        for planned in (st.session_state.get(f"{k}:api"), st.session_state.get(f"{k}:then")):
+            if isinstance(planned, str) and planned not in apis:  # a model the recommender chose
+                apis.append(planned)
         if backend == "api":
             api_model = st.selectbox("API model", apis, format_func=markdown_label, key=f"{k}:api")
         else:
@@ -114,3 +117,25 @@ def render_controls(data: LoadedData, sheet: ChoiceSheet) -> WhatIfControls:
             st.session_state[EXACT_KEY] = controls.model_dump_json()
             exact_wanted = True
     return controls.model_copy(update={"exact": exact_wanted})
+
+
+def apply_plan(data: LoadedData, plan: WhatIfControls) -> None:
+    """Set the sidebar to ``plan`` (a widget callback: it runs before the next script run)."""
+    st.session_state["gpu"] = plan.gpu
+    st.session_state["replicas"] = (plan.min_replicas, plan.max_replicas)
+    by_task = {c.task: c for c in plan.tasks}
+    for i, task in enumerate(data.tasks):
+        choice = by_task.get(task.name)
+        if choice is None:
+            continue
+        k = f"{data.key[:12]}:t{i}"
+        st.session_state[f"{k}:backend"] = choice.backend
+        if choice.backend == "api":
+            st.session_state[f"{k}:api"] = choice.api_model or task.current_model
+        else:
+            st.session_state[f"{k}:size"] = choice.size
+            st.session_state[f"{k}:precision"] = choice.precision
+        if choice.backend == "cascade":
+            st.session_state[f"{k}:escalation"] = choice.escalation
+            st.session_state[f"{k}:then"] = choice.api_model or task.current_model
+    st.session_state.pop(EXACT_KEY, None)

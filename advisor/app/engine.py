@@ -27,6 +27,7 @@ from advisor.app.views import (
     CurrentView,
     LoadedData,
     QualityView,
+    TaskChoice,
     TaskInfo,
     WhatIfControls,
     WhatIfView,
@@ -35,6 +36,7 @@ from advisor.current import CurrentSpend, SpendRow
 from advisor.errors import AdvisorError, InputError
 from advisor.ingest.options import ReadOptions
 from advisor.pricing.money import group_sum_pico
+from advisor.recommend.plan import TaskPlan
 from advisor.report.model import ReportData
 from advisor.sim import SimInput
 from advisor.units import format_usd, usd_from_pico
@@ -291,9 +293,42 @@ class AdvisorBackend:
         report = build_report(analysis, recs)
         return RecommendationView(
             report=report,
+            plan=plan_controls(recs.plans, controls),
             table=recommendation_table(report),
             report_json=json.dumps(recs.as_json(), indent=2, default=str).encode("utf-8"),
         )
+
+
+def plan_controls(plans: Sequence[TaskPlan], controls: WhatIfControls) -> WhatIfControls:
+    """The recommender's per-task choices expressed as what-if controls.
+
+    The what-if has one GPU type and one replica range for all fleets: the plan's first fleet
+    sets them (its replicas as a fixed size), which the Recommendation page states.
+    """
+    slo = {c.task: c.slo_ms for c in controls.tasks}
+    tasks = []
+    gpu, replicas = controls.gpu, None
+    for p in plans:
+        o = p.chosen
+        choice = TaskChoice(task=p.task, slo_ms=slo.get(p.task))
+        if o.kind == "switch-api":
+            choice = choice.model_copy(update={"backend": "api", "api_model": o.api_model})
+        elif o.kind in ("distill", "cascade") and o.profile is not None:
+            choice = choice.model_copy(
+                update={
+                    "backend": "distilled" if o.kind == "distill" else "cascade",
+                    "size": o.profile.model,
+                    "precision": o.profile.precision,
+                    "escalation": o.escalation if o.kind == "cascade" else 0.1,
+                }
+            )
+            if replicas is None:
+                gpu, replicas = o.profile.gpu, o.replicas
+        tasks.append(choice)
+    low = high = replicas or 1
+    return controls.model_copy(
+        update={"tasks": tuple(tasks), "gpu": gpu, "min_replicas": low, "max_replicas": high, "exact": False}
+    )
 
 
 def _usd(pico: int | None) -> Decimal | None:

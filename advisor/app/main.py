@@ -13,7 +13,7 @@ import streamlit as st
 
 from advisor.app import state
 from advisor.app.backend import DashboardBackend, RecommendationView, Unavailable
-from advisor.app.controls import render_controls
+from advisor.app.controls import apply_plan, render_controls
 from advisor.app.labels import markdown_text
 from advisor.app.pages.data import render_data
 from advisor.app.pages.fleet import render_fleet
@@ -45,7 +45,10 @@ def _page(name: str, be: DashboardBackend, data: LoadedData, controls: WhatIfCon
         render_today(data)
         return
     if name == "Recommendation":
-        render_recommendation(*_recommendation(be, data, controls))
+        rec, unavailable = _recommendation(be, data, controls)
+        plan = None if rec is None else rec.plan
+        use_plan = None if plan is None else (lambda: apply_plan(data, plan))
+        render_recommendation(rec, unavailable, use_plan)
         return
     with st.spinner("Simulating…"):
         view = state.whatif(be, data, controls)

@@ -227,3 +227,21 @@ def test_several_uploaded_files_form_one_trace() -> None:
     assert any("+ 1 more" in s.value for s in at.success), [e.value for e in at.error]
     read = [c.value for c in at.caption if c.value.startswith("Read ")]
     assert len(read) == 2 and any("openai" in r for r in read) and any("otel" in r for r in read)
+
+
+@pytest.mark.slow
+def test_the_what_if_can_start_from_the_recommenders_plan() -> None:
+    at = _app()
+    at.run()
+    at.sidebar.radio(key="page").set_value("Recommendation").run()
+    table = at.dataframe[-1].value
+    expected = {"stay": "api", "switch-api": "api", "distill": "distilled", "cascade": "cascade"}
+    want = {row["task"]: expected[row["decision"]] for _, row in table.iterrows()}
+    at.button(key="use_plan").click().run()
+    assert not at.exception, at.exception
+    for task, backend in want.items():
+        assert _task_box(at, task).selectbox[0].value == backend, task
+    at.sidebar.radio(key="page").set_value("What-if").run()
+    assert not at.exception
+    if set(want.values()) == {"api"} and all(d == "stay" for d in table["decision"]):
+        assert _usd(at, "Projected cost") == _usd(at, "Current cost")  # staying everywhere changes nothing

@@ -145,3 +145,60 @@ def test_a_recommender_error_leaves_the_what_if_standing() -> None:
     assert any("must be" in i.value for i in at.info)
     at.sidebar.radio(key="page").set_value("Recommendation").run()
     assert any("must be" in w.value for w in at.warning)
+
+
+class _Planning(FakeBackend):
+    name = "planning"
+
+    def recommendation(self, data, controls):  # type: ignore[no-untyped-def]
+        from datetime import UTC, datetime
+
+        import pandas as pd
+
+        from advisor.app.backend import RecommendationView
+        from advisor.app.views import TaskChoice
+        from advisor.report.model import DataQualityBox, ReportData
+
+        a, b = (t.name for t in data.tasks)
+        plan = controls.model_copy(
+            update={
+                "gpu": "l4",
+                "min_replicas": 2,
+                "max_replicas": 2,
+                "tasks": (
+                    TaskChoice(task=a, backend="cascade", size="qwen3-0.6b", precision="fp8", escalation=0.2),
+                    TaskChoice(task=b, backend="api", api_model="google/gemini-2.5-flash-lite"),
+                ),
+            }
+        )
+        report = ReportData(
+            generated_at=datetime(2026, 11, 27, tzinfo=UTC),
+            price_note="test",
+            span_days=2.0,
+            spend=[],
+            recommendations=[],
+            data_quality=DataQualityBox(lines_read=1, accepted=1, rejected=0),
+        )
+        table = pd.DataFrame({"task": [a, b], "decision": ["cascade", "switch-api"]})
+        return RecommendationView(report=report, table=table, report_json=b"{}", plan=plan)
+
+
+def test_the_plan_button_sets_every_sidebar_control() -> None:
+    backend = _Planning()
+    at = _app(backend)
+    at.run()
+    at.sidebar.radio(key="page").set_value("Recommendation").run()
+    at.button(key="use_plan").click().run()
+    assert not at.exception, at.exception
+    at.sidebar.radio(key="page").set_value("What-if").run()
+    c = backend.calls[-1]
+    assert (c.gpu, c.min_replicas, c.max_replicas) == ("l4", 2, 2)
+    first, second = c.tasks
+    assert (first.backend, first.size, first.precision, first.escalation) == (
+        "cascade",
+        "qwen3-0.6b",
+        "fp8",
+        0.2,
+    )
+    assert first.api_model == "anthropic/claude-haiku-4-5"  # escalates to the task's own model
+    assert (second.backend, second.api_model) == ("api", "google/gemini-2.5-flash-lite")

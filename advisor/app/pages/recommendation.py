@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import streamlit as st
 
 from advisor.app.backend import RecommendationView
@@ -10,7 +12,11 @@ from advisor.report.html import render_html
 from advisor.units import format_usd, usd_from_pico
 
 
-def render_recommendation(rec: RecommendationView | None, unavailable: str | None) -> None:
+def render_recommendation(
+    rec: RecommendationView | None,
+    unavailable: str | None,
+    use_plan: Callable[[], None] | None = None,
+) -> None:
     """Show what ``advisor analyze`` recommends for this data, and offer its reports."""
     st.header("Recommendation")
     if rec is None:
@@ -26,6 +32,14 @@ def render_recommendation(rec: RecommendationView | None, unavailable: str | Non
     cols[1].metric("Monthly projected", format_usd(usd_from_pico(r.total_projected_pico)))
     cols[2].metric("Monthly savings", format_usd(usd_from_pico(r.total_savings_pico)))
     st.dataframe(safe_frame(rec.table), hide_index=True)
+    if use_plan is not None:
+        st.button(
+            "Start the what-if from this plan",
+            on_click=use_plan,
+            key="use_plan",
+            help="Sets the sidebar to these choices. The what-if has one GPU type and one replica "
+            "range for all fleets: the plan's first fleet sets them, as a fixed size.",
+        )
     st.caption(f"Prices: {markdown_text(r.price_note)}")
     left, right = st.columns(2)
     report = rec.report
