@@ -49,3 +49,39 @@ def test_sampled_blocks_keep_order_and_one_block_in_k() -> None:
     assert retimed[-1] <= arrival[-1] / k + block
     same, whole = sample_window(arrival, 1, block)
     assert len(same) == len(arrival) and np.array_equal(whole, arrival)
+
+
+def test_plan_controls_map_each_kind_of_choice() -> None:
+    from types import SimpleNamespace as NS
+
+    from advisor.app.engine import plan_controls
+    from advisor.app.views import TaskChoice, WhatIfControls
+
+    prof = NS(model="qwen3-1.7b", precision="fp8", gpu="l4")
+    plans = [
+        NS(task="a", chosen=NS(kind="stay", api_model=None, profile=None, escalation=0.0, replicas=None)),
+        NS(
+            task="b",
+            chosen=NS(kind="switch-api", api_model="openai/gpt-5-nano", profile=None, escalation=0.0),
+        ),
+        NS(task="c", chosen=NS(kind="distill", api_model=None, profile=prof, escalation=0.0, replicas=3)),
+        NS(task="d", chosen=NS(kind="cascade", api_model=None, profile=prof, escalation=0.3, replicas=5)),
+    ]
+    base = WhatIfControls(tasks=(TaskChoice(task="c", slo_ms=250.0),), exact=True)
+    out = plan_controls(plans, base)  # type: ignore[arg-type]
+    by = {t.task: t for t in out.tasks}
+    assert (by["a"].backend, by["a"].api_model) == ("api", None)
+    assert (by["b"].backend, by["b"].api_model) == ("api", "openai/gpt-5-nano")
+    assert (by["c"].backend, by["c"].size, by["c"].precision, by["c"].slo_ms) == (
+        "distilled",
+        "qwen3-1.7b",
+        "fp8",
+        250.0,
+    )
+    assert (by["d"].backend, by["d"].escalation) == ("cascade", 0.3)
+    assert (out.gpu, out.min_replicas, out.max_replicas, out.exact) == (
+        "l4",
+        3,
+        3,
+        False,
+    )  # first fleet sets them
