@@ -34,6 +34,7 @@ def _root() -> None:
 def _register() -> None:
     # Each sub-command module adds its commands to ``app``; import order is the help order.
     import advisor.cli.analyze
+    import advisor.cli.dashboard
     import advisor.cli.profiles
     import advisor.cli.simulate  # noqa: F401  (simulate, simulate bench)
 

@@ -1,0 +1,1 @@
+"""Dashboard pages: each a ``render_*`` function that draws results computed by advisor."""
