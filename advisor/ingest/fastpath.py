@@ -37,6 +37,12 @@ _LAX_RE = r",\s*}|[:,]\s*-?(?:[Ii]|[Nn][Aa])"
 _NULL_MEMBER = '":null'
 
 
+# Members read with DuckDB's (coercing) VARCHAR type: a number, boolean or object turned into text
+# can never pass their checks (an enum value, or the timestamp pattern), so the coercion is harmless
+# and the raw-JSON round trip is saved. Every other member is read as raw JSON.
+_AS_TEXT = frozenset({"ts_start", "ts_end", *ENUMS})
+
+
 def _is_str(r: str) -> str:
     return f"starts_with({r}, '\"')"
 
@@ -58,6 +64,8 @@ def _val(name: str) -> str:
         return f"CASE {r} WHEN 'true' THEN true WHEN 'false' THEN false END"
     if name == "tags":
         return f"CASE WHEN {r}[1] = '{{' THEN {r} END"
+    if name in _AS_TEXT:
+        return r
     return (
         f"CASE WHEN NOT {_is_str(r)} THEN NULL WHEN contains({r}, '\\') THEN CAST({r} AS JSON) ->> '$' "
         f"ELSE {r}[2:-2] END"
@@ -76,7 +84,7 @@ def _good(name: str) -> str:
     if name in MEASURE_FIELDS:
         return f"(isfinite({v}) AND {v} >= 0 AND {v} < {MAX_MEASURE:.0f})"
     if name in ("ts_start", "ts_end"):
-        return f"(regexp_full_match(r_{name}[2:-2], {_q(_TS_RE)}) AND t_{name} IS NOT NULL)"
+        return f"(regexp_full_match(s_{name}, {_q(_TS_RE)}) AND t_{name} IS NOT NULL)"
     if name == "has_tools":
         return "true"
     if name == "tags":
@@ -102,7 +110,9 @@ def _has_value(name_col: str, F: Sequence[str]) -> str:
 def _build_sql() -> str:
     """One JSON parse per line: every canonical member is read as raw JSON text, so its JSON type is
     decided exactly from that text (the typed parse alone would coerce ``"7"`` to 7)."""
-    struct = _q("{" + ", ".join(f'"{n}": "JSON"' for n in CANONICAL_FIELDS) + "}")
+    struct = _q(
+        "{" + ", ".join(f'"{n}": "{"VARCHAR" if n in _AS_TEXT else "JSON"}"' for n in CANONICAL_FIELDS) + "}"
+    )
     F = CANONICAL_FIELDS
     raw = ", ".join(f"CAST(x.{n} AS VARCHAR) AS r_{n}" for n in F)
     vals = ", ".join(f"{_val(n)} AS s_{n}" for n in F)
