@@ -19,7 +19,7 @@ from advisor.ingest.lines import Block
 from advisor.ingest.validate import ENUMS, LABEL_FIELDS, MAX_MEASURE, MEASURE_FIELDS, TOKEN_FIELDS
 from advisor.trace import CANONICAL_FIELDS, MAX_LABEL, MAX_TOKENS, REQUIRED_FIELDS
 
-BATCH_ROWS = 50_000
+BATCH_ROWS = 16_384  # Arrow record batches per scan task: several per thread balance the two cores
 _TS_RE = (
     r"[12]\d{3}-\d{2}-\d{2}[T ]([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{1,6})?(Z|[+-]([01]\d|2[0-3]):[0-5]\d)"
 )

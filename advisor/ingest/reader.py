@@ -70,7 +70,9 @@ from advisor.trace import CANONICAL_FIELDS, REQUIRED_FIELDS, DataQuality, Reject
 MAX_REJECT_SAMPLES = 20
 FASTPATH_MIN_LINES = 5000
 WS = b" \t\r\n"
-BLOCK_BYTES = 32 * 1024 * 1024  # lines per DuckDB query (planning costs ~0.1 s per query)
+# Lines per DuckDB query: planning the validation query costs 0.1-0.2 s, so few large blocks
+# (401 MB = 4 queries); a block and its Arrow result are the peak extra memory.
+BLOCK_BYTES = 128 * 1024 * 1024
 SNIFF_BYTES = 64 * 1024
 SNIFF_RECORDS = 20
 STR_FIELDS = (
