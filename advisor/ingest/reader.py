@@ -634,12 +634,15 @@ def _objects(col: pd.Series) -> pd.Series:
     return col.astype(object).where(col.notna(), None)
 
 
-def _input_order(df: pd.DataFrame, paths: Sequence[str | Path]) -> np.ndarray:
-    """Row order by (file as given, line): one stable integer sort, no per-row Python."""
+def _input_order(df: pd.DataFrame, paths: Sequence[str | Path]) -> np.ndarray | None:
+    """Row order by (file as given, line), or None when rows already are in that order (the usual
+    case: one file without slow-path lines). One stable integer sort, no per-row Python."""
     rank = {str(Path(p)): i for i, p in enumerate(paths)}
     files, codes = np.unique(df["src_file"].to_numpy(dtype=object), return_inverse=True)
     file_rank = np.array([rank[f] for f in files], dtype=np.int64)[codes]
     key = file_rank * (1 << 40) + df["src_line"].to_numpy(dtype=np.int64)
+    if len(key) < 2 or bool((key[1:] >= key[:-1]).all()):
+        return None
     return np.argsort(key, kind="stable")
 
 
@@ -754,7 +757,9 @@ def load_trace(paths: Sequence[str | Path], options: ReadOptions, *, chunk_bytes
             raise InputError(path, "no records (empty file or header only)")
     df = _typed(_concat(acc.frames))
     # Input order (file, line) first: fast and slow paths deliver a batch's rows separately.
-    df = df.take(_input_order(df, paths)).reset_index(drop=True)
+    order = _input_order(df, paths)
+    if order is not None:
+        df = df.take(order).reset_index(drop=True)
     acc.q.reordered = _reordered(df)
     df = _dedupe(acc, df)
     if df.empty:
