@@ -376,7 +376,7 @@ def _read_canonical(acc: _Acc, path: Path, zone: tzinfo | None, chunk: int) -> N
                 acc.flush_rows()
             n_ok = int(ok.sum())
             if n_ok:
-                good = res.filter(pa.array(ok))
+                good = res if n_ok == len(ok) else res.filter(pa.array(ok))
                 df = good.drop_columns(["i", "blank", "ok"]).to_pandas()
                 tags_raw = df.pop("tags_raw")
                 has = tags_raw.notna().to_numpy()
@@ -638,7 +638,7 @@ def _input_order(df: pd.DataFrame, paths: Sequence[str | Path]) -> np.ndarray | 
     """Row order by (file as given, line), or None when rows already are in that order (the usual
     case: one file without slow-path lines). One stable integer sort, no per-row Python."""
     rank = {str(Path(p)): i for i, p in enumerate(paths)}
-    files, codes = np.unique(df["src_file"].to_numpy(dtype=object), return_inverse=True)
+    codes, files = pd.factorize(df["src_file"])  # hashing: a sort of a million objects is slow
     file_rank = np.array([rank[f] for f in files], dtype=np.int64)[codes]
     key = file_rank * (1 << 40) + df["src_line"].to_numpy(dtype=np.int64)
     if len(key) < 2 or bool((key[1:] >= key[:-1]).all()):
@@ -651,7 +651,7 @@ def _reordered(df: pd.DataFrame) -> int:
     if len(df) < 2:
         return 0
     ts = df["ts_start"].array.asi8
-    files = df["src_file"].to_numpy(dtype=object)
+    files, _ = pd.factorize(df["src_file"])
     n = 0
     bounds = np.flatnonzero(files[1:] != files[:-1]) + 1
     for part in np.split(ts, bounds):
