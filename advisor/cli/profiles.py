@@ -24,7 +24,6 @@ from advisor.cli import app
 from advisor.errors import ConfigError, ThresholdExceeded
 from advisor.profiles.bench import BenchPoint, Identity, fit_profile
 from advisor.profiles.importers import read_bench_files
-from advisor.profiles.measure import QUICK, SweepSpec, measure, probe_server, server_root
 from advisor.profiles.model import EngineProfile
 from advisor.profiles.registry import find_profile, list_profiles
 from advisor.sheets.api_prices import api_price, genai_prices_version
@@ -293,6 +292,10 @@ def profile_command(
     as_json: bool = typer.Option(False, "--json", help="Machine-readable summary on stdout."),
 ) -> None:
     """Sweep concurrencies and prompt/output lengths against a live server, fit the step law."""
+    # Imported here: the HTTP client and its dependencies cost ~1 s, which every other command
+    # (``advisor analyze`` first) would otherwise pay at start-up.
+    from advisor.profiles.measure import QUICK, SweepSpec, measure, probe_server, server_root
+
     if ctx.invoked_subcommand is not None:
         return
     if not base_url or not model:

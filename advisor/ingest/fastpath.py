@@ -19,7 +19,7 @@ from advisor.ingest.lines import Block
 from advisor.ingest.validate import ENUMS, LABEL_FIELDS, MAX_MEASURE, MEASURE_FIELDS, TOKEN_FIELDS
 from advisor.trace import CANONICAL_FIELDS, MAX_LABEL, MAX_TOKENS, REQUIRED_FIELDS
 
-BATCH_ROWS = 50_000
+BATCH_ROWS = 16_384  # Arrow record batches per scan task: several per thread balance the two cores
 _TS_RE = (
     r"[12]\d{3}-\d{2}-\d{2}[T ]([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{1,6})?(Z|[+-]([01]\d|2[0-3]):[0-5]\d)"
 )
@@ -29,109 +29,167 @@ def _q(s: str) -> str:
     return "'" + s.replace("'", "''") + "'"
 
 
-def _sql_type(name: str) -> str:
-    if name in TOKEN_FIELDS:
-        return "BIGINT"
-    if name in MEASURE_FIELDS:
-        return "DOUBLE"
-    if name == "has_tools":
-        return "BOOLEAN"
-    if name == "tags":
-        return "JSON"
-    return "VARCHAR"
+# Literals and commas DuckDB's JSON reader accepts but strict JSON does not: ``inf``/``nan`` in any
+# case and trailing commas. Matched on the raw line; a hit inside a string is only a false alarm
+# (an exact, slower Python check), never a miss (arrays are excluded separately).
+_LAX_RE = r",\s*}|[:,]\s*-?(?:[Ii]|[Nn][Aa])"
+# A null member written without spaces (``"k":null``); counted to screen for duplicate keys.
+_NULL_MEMBER = '":null'
 
 
-def _alt(names: Sequence[str]) -> str:
-    return "|".join(names)
+# Members read with DuckDB's (coercing) VARCHAR type: a number, boolean or object turned into text
+# can never pass their checks (an enum value, or the timestamp pattern), so the coercion is harmless
+# and the raw-JSON round trip is saved. Every other member is read as raw JSON.
+_AS_TEXT = frozenset({"ts_start", "ts_end", *ENUMS})
 
 
-def _suspicious_re() -> str:
-    """A value whose JSON type the lax typed parse would coerce: send the line to Python.
+def _is_str(r: str) -> str:
+    return f"starts_with({r}, '\"')"
 
-    Matched on the raw line, so a key name inside a string value can only cause a false alarm
-    (a slower, still exact, Python check), never a miss; ``null`` is allowed (= absent).
+
+def _val(name: str) -> str:
+    """SQL: the value of member ``name`` from its raw JSON text ``r_<name>`` (NULL if mistyped).
+
+    DuckDB hands a JSON member back re-serialised: a string without a backslash is its content in
+    quotes (nothing needed escaping), an integer is its digits, a float its shortest round-trip
+    text. Only escaped strings are parsed again.
     """
-    strings = [n for n in CANONICAL_FIELDS if n in LABEL_FIELDS or n in ENUMS or n in ("ts_start", "ts_end")]
-    ws = r"[ \t]*"
-    return "|".join(
-        [
-            rf'"(?:{_alt(TOKEN_FIELDS)})"{ws}:{ws}(?:[^0-9n \t]|[0-9]{{11}}|[0-9]+[.eE])',
-            rf'"(?:{_alt(MEASURE_FIELDS)})"{ws}:{ws}[^0-9n \t]',
-            rf'"(?:{_alt(strings)})"{ws}:{ws}[^"n \t]',
-            rf'"has_tools"{ws}:{ws}[^tfn \t]',
-            rf'"tags"{ws}:{ws}[^{{n \t]',
-        ]
+    r = f"r_{name}"
+    if name in TOKEN_FIELDS:
+        # the digit round trip rejects 1.0, 1e3, "7", true, -1 and 40-digit literals
+        return f"CASE WHEN CAST(TRY_CAST({r} AS UBIGINT) AS VARCHAR) = {r} THEN TRY_CAST({r} AS BIGINT) END"
+    if name in MEASURE_FIELDS:
+        return f"CASE WHEN {r}[1] BETWEEN '0' AND '9' THEN TRY_CAST({r} AS DOUBLE) END"
+    if name == "has_tools":
+        return f"CASE {r} WHEN 'true' THEN true WHEN 'false' THEN false END"
+    if name == "tags":
+        return f"CASE WHEN {r}[1] = '{{' THEN {r} END"
+    if name in _AS_TEXT:
+        return r
+    return (
+        f"CASE WHEN NOT {_is_str(r)} THEN NULL WHEN contains({r}, '\\') THEN CAST({r} AS JSON) ->> '$' "
+        f"ELSE {r}[2:-2] END"
+    )
+
+
+def _good(name: str) -> str:
+    """SQL: the extracted value ``s_<name>`` (non-NULL) is valid for ``name``."""
+    v = f"s_{name}"
+    if name in ENUMS:
+        return f"({v} IN ({', '.join(_q(e) for e in ENUMS[name])}))"
+    if name in LABEL_FIELDS:
+        return f"(length({v}) BETWEEN 1 AND {MAX_LABEL})"
+    if name in TOKEN_FIELDS:
+        return f"({v} <= {MAX_TOKENS})"
+    if name in MEASURE_FIELDS:
+        return f"(isfinite({v}) AND {v} >= 0 AND {v} < {MAX_MEASURE:.0f})"
+    if name in ("ts_start", "ts_end"):
+        return f"(regexp_full_match(s_{name}, {_q(_TS_RE)}) AND t_{name} IS NOT NULL)"
+    if name == "has_tools":
+        return "true"
+    if name == "tags":
+        keys = f"json_keys({v})"
+        vals = f"json_extract({v}, '$.*')"
+        return (
+            f"(len({keys}) = len(list_distinct({keys})) "
+            f"AND list_bool_and(list_transform({keys}, lambda k: length(k) BETWEEN 1 AND {MAX_LABEL})) "
+            f"IS NOT FALSE "
+            f"AND list_bool_and(list_transform({vals}, lambda e: json_type(e) = 'VARCHAR' "
+            f"AND length(e ->> '$') <= {MAX_LABEL})) IS NOT FALSE)"
+        )
+    raise AssertionError(name)  # pragma: no cover
+
+
+def _has_value(name_col: str, F: Sequence[str]) -> str:
+    """SQL: the key named by column ``name_col`` is a canonical field that has a (first) value."""
+    return (
+        f"CASE {name_col} " + " ".join(f"WHEN {_q(n)} THEN r_{n} IS NOT NULL" for n in F) + " ELSE false END"
     )
 
 
 def _build_sql() -> str:
-    struct = _q("{" + ", ".join(f'"{n}": "{_sql_type(n)}"' for n in CANONICAL_FIELDS) + "}")
-    conds: list[str] = []
-    cols: list[str] = []
-    for name in CANONICAL_FIELDS:
-        v = f"x.{name}"
-        if name in ENUMS:
-            good = f"({v} IN ({', '.join(_q(e) for e in ENUMS[name])}))"
-        elif name in LABEL_FIELDS:
-            good = f"(length({v}) BETWEEN 1 AND {MAX_LABEL})"
-        elif name in TOKEN_FIELDS:
-            good = f"({v} BETWEEN 0 AND {MAX_TOKENS})"
-        elif name in MEASURE_FIELDS:
-            good = f"(isfinite({v}) AND {v} >= 0 AND {v} < {MAX_MEASURE:.0f})"
-        elif name in ("ts_start", "ts_end"):
-            good = f"(regexp_full_match({v}, {_q(_TS_RE)}) AND TRY_CAST({v} AS TIMESTAMPTZ) IS NOT NULL)"
-        elif name == "has_tools":
-            good = "true"
-        elif name == "tags":
-            r = f"CAST({v} AS VARCHAR)"
-            keys = f"json_keys({r})"
-            vals = f"json_extract({r}, '$.*')"
-            good = (
-                f"(json_type({r}) = 'OBJECT' AND len({keys}) = len(list_distinct({keys})) "
-                f"AND list_bool_and(list_transform({keys}, lambda k: length(k) BETWEEN 1 AND {MAX_LABEL})) "
-                f"IS NOT FALSE "
-                f"AND list_bool_and(list_transform({vals}, lambda e: json_type(e) = 'VARCHAR' "
-                f"AND length(e ->> '$') <= {MAX_LABEL})) IS NOT FALSE)"
-            )
-        else:  # pragma: no cover
-            raise AssertionError(name)
-        if name in ("ts_start", "ts_end"):
-            cols.append(f"epoch_us(TRY_CAST({v} AS TIMESTAMPTZ)) AS {name}")
-        elif name == "tags":
-            cols.append(f"CAST({v} AS VARCHAR) AS tags_raw")
-        else:
-            cols.append(f"{v} AS {name}")
-        conds.append(
-            f"({v} IS NOT NULL AND {good})" if name in REQUIRED_FIELDS else f"({v} IS NULL OR {good})"
-        )
-    # Shapes only Python can judge exactly: nested objects other than tags, arrays, trailing
-    # commas (DuckDB accepts them, JSON does not), escapes in keys, duplicate top-level keys,
-    # and values whose JSON type differs from the field's (the typed parse is lax).
+    """One JSON parse per line: every canonical member is read as raw JSON text, so its JSON type is
+    decided exactly from that text (the typed parse alone would coerce ``"7"`` to 7)."""
+    struct = _q(
+        "{" + ", ".join(f'"{n}": "{"VARCHAR" if n in _AS_TEXT else "JSON"}"' for n in CANONICAL_FIELDS) + "}"
+    )
+    F = CANONICAL_FIELDS
+    raw = ", ".join(f"CAST(x.{n} AS VARCHAR) AS r_{n}" for n in F)
+    vals = ", ".join(f"{_val(n)} AS s_{n}" for n in F)
+    times = ", ".join(f"TRY_CAST(s_{n} AS TIMESTAMPTZ) AS t_{n}" for n in ("ts_start", "ts_end"))
+    conds = [
+        f"(s_{n} IS NOT NULL AND {_good(n)})"
+        if n in REQUIRED_FIELDS
+        else f"(r_{n} IS NULL OR (s_{n} IS NOT NULL AND {_good(n)}))"
+        for n in F
+    ]
+    # Screen for duplicate keys (DuckDB keeps the first, the validator rejects) and for lax literals
+    # in members we do not read. In a line without backslashes or arrays and with no nested object
+    # but tags, a string cannot contain a quote, so ``":null`` counts null members exactly. Then
+    # "keys == canonical members with a value + null members" proves every key is one of those, each
+    # once — unless the single null member repeats a key that has a value (checked by name at its
+    # position). Every other line pays the exact checks: ``list_distinct`` and a lexical scan.
+    m = " + ".join(f"(r_{n} IS NOT NULL)::INTEGER" for n in F)
+    screened = (
+        f"NOT contains(line, '\\') AND nk = ({m}) + n_null "
+        "AND n_null <= 2 "
+        f"AND (nn1 IS NULL OR NOT ({_has_value('nn1', F)})) "
+        f"AND (nn2 IS NULL OR (nn2 <> nn1 AND NOT ({_has_value('nn2', F)})))"
+    )
+    exact = (
+        f"NOT regexp_matches(line, {_q(_LAX_RE)}) "
+        "AND len(json_keys(line)) = len(list_distinct(json_keys(line)))"
+    )
+    # A trailing comma (DuckDB accepts it) before a brace; with spaces after commas only a regex
+    # finds it, compact lines need a substring test.
+    trailing = (
+        "CASE WHEN contains(line, ', ') OR contains(line, e',\\t') OR contains(line, e',\\r') "
+        "OR contains(line, e',\\n') "
+        "THEN regexp_matches(line, ',\\s*}') ELSE contains(line, ',}') END"
+    )
+    # Shapes only Python can judge exactly: nested objects other than tags, arrays, ``\\u`` escapes.
     n_braces = "(length(line) - length(replace(line, '{', '')))"
     shape = (
         f"NOT contains(line, '[') AND NOT contains(line, '\\u') "
-        f"AND {n_braces} = 1 + CASE WHEN x.tags IS NULL THEN 0 ELSE 1 END "
-        r"AND NOT regexp_matches(line, ',\s*}') "
-        f"AND NOT regexp_matches(line, {_q(_suspicious_re())}) "
-        "AND len(k) = len(list_distinct(k))"
+        f"AND {n_braces} = 1 + CASE WHEN r_tags IS NULL THEN 0 ELSE 1 END "
+        f"AND NOT ({trailing})"
     )
-    ok = " AND ".join([shape, *conds])
+    ok = " AND ".join([shape, *conds, f"(CASE WHEN {screened} THEN true ELSE {exact} END)"])
+    outs = []
+    for n in F:
+        if n in ("ts_start", "ts_end"):
+            outs.append(f"epoch_us(t_{n}) AS {n}")
+        elif n == "tags":
+            outs.append("s_tags AS tags_raw")
+        else:
+            outs.append(f"s_{n} AS {n}")
     # Built only from canonical field names and constants of this module: no input reaches SQL text.
+    # A line not starting with ``{`` (leading blanks, arrays, garbage) goes to Python as it is.
     return f"""
-WITH v AS (
-    SELECT i, line,
-           length(trim(line, e' \\t\\r\\n')) = 0 AS blank,
-           json_valid(line) AND left(ltrim(line), 1) = '{{' AS obj
+WITH e AS (
+    SELECT i, line, CASE WHEN starts_with(line, '{{') THEN TRY(from_json(line, {struct})) END AS x
     FROM lines
-), e AS (
-    SELECT i, line, blank, obj,
-           CASE WHEN obj THEN TRY(from_json(line, {struct})) END AS x,
-           CASE WHEN obj THEN json_keys(line) END AS k
-    FROM v
+), r AS (
+    SELECT i, line, x IS NOT NULL AS parsed,
+           CASE WHEN x IS NULL THEN length(trim(line, e' \\t\\r\\n')) = 0 ELSE false END AS blank,
+           {raw}
+    FROM e
+), s AS (
+    SELECT *, {vals} FROM r
+), t AS (
+    SELECT *, {times},
+           CASE WHEN parsed THEN len(json_keys(line)) END AS nk,
+           (length(line) - length(replace(line, {_q(_NULL_MEMBER)}, ''))) // {len(_NULL_MEMBER)} AS n_null
+    FROM s
+), u AS (
+    SELECT *,
+           CASE WHEN n_null >= 1 THEN split_part(split_part(line, {_q(_NULL_MEMBER)}, 1), '"', -1) END AS nn1,
+           CASE WHEN n_null >= 2 THEN split_part(split_part(line, {_q(_NULL_MEMBER)}, 2), '"', -1) END AS nn2
+    FROM t
 )
-SELECT i, blank, CASE WHEN obj AND x IS NOT NULL THEN COALESCE({ok}, false) ELSE false END AS ok,
-       {", ".join(cols)}
-FROM e
+SELECT i, blank, CASE WHEN parsed THEN COALESCE({ok}, false) ELSE false END AS ok,
+       {", ".join(outs)}
+FROM u
 """  # noqa: S608
 
 

@@ -64,12 +64,14 @@ from advisor.ingest.tabular import (
     resolve_mapping,
 )
 from advisor.ingest.validate import NaiveTimestamp, normalise_tags, parse_zone, project, validate
-from advisor.trace import CANONICAL_FIELDS, DataQuality, RejectSample, Trace
+from advisor.trace import CANONICAL_FIELDS, REQUIRED_FIELDS, DataQuality, RejectSample, Trace
 
 MAX_REJECT_SAMPLES = 20
 FASTPATH_MIN_LINES = 5000
 WS = b" \t\r\n"
-BLOCK_BYTES = 32 * 1024 * 1024  # lines per DuckDB query (planning costs ~0.1 s per query)
+# Lines per DuckDB query: planning the validation query costs 0.1-0.2 s, so few large blocks
+# (401 MB = 4 queries); a block and its Arrow result are the peak extra memory.
+BLOCK_BYTES = 128 * 1024 * 1024
 SNIFF_BYTES = 64 * 1024
 SNIFF_RECORDS = 20
 STR_FIELDS = (
@@ -373,7 +375,7 @@ def _read_canonical(acc: _Acc, path: Path, zone: tzinfo | None, chunk: int) -> N
                 acc.flush_rows()
             n_ok = int(ok.sum())
             if n_ok:
-                good = res.filter(pa.array(ok))
+                good = res if n_ok == len(ok) else res.filter(pa.array(ok))
                 df = good.drop_columns(["i", "blank", "ok"]).to_pandas()
                 tags_raw = df.pop("tags_raw")
                 has = tags_raw.notna().to_numpy()
@@ -595,47 +597,69 @@ def _empty_frame() -> pd.DataFrame:
 
 
 def _typed(df: pd.DataFrame) -> pd.DataFrame:
+    """Contract dtypes. Strings stay pandas ``str`` (Arrow-backed, missing = NA): converting a
+    million rows to Python objects costs more than reading them."""
     out = pd.DataFrame(index=df.index)
     for c in CANONICAL_FIELDS:
         col = df[c]
         if c in ("ts_start", "ts_end"):
             # exact integer µs -> datetime64[us] (NaT is int64 min); no float round trip
-            us = pd.to_numeric(col, errors="raise").astype("Int64")
-            vals = us.to_numpy(dtype="int64", na_value=np.iinfo(np.int64).min)
-            arr = vals.view("datetime64[us]")
-            out[c] = pd.Series(pd.DatetimeIndex(arr).tz_localize("UTC"), index=df.index).astype(
-                "datetime64[us, UTC]"
-            )
+            if col.dtype == "int64":
+                vals = col.to_numpy()
+            else:
+                us = pd.to_numeric(col, errors="raise").astype("Int64")
+                vals = us.to_numpy(dtype="int64", na_value=np.iinfo(np.int64).min)
+            out[c] = pd.Series(vals.view("datetime64[us]"), index=df.index).dt.tz_localize("UTC")
         elif c in INT_FIELDS:
             out[c] = pd.to_numeric(col).fillna(0).astype("int64")
         elif c in FLOAT_FIELDS:
             out[c] = pd.to_numeric(col).astype("float64")
         elif c == "has_tools":
             out[c] = col.astype("boolean")
+        elif c in REQUIRED_FIELDS:
+            out[c] = col.astype("str")
         else:
-            out[c] = col.astype(object).where(col.notna(), None)
+            # optional labels are "str or None" by contract (None, not NaN, when absent)
+            out[c] = _objects(col)
     out["task_source"] = None
-    out["src_file"] = df["src_file"].astype(object)
+    out["src_file"] = df["src_file"].astype("str")
     out["src_line"] = df["src_line"].astype("int64")
     return out
 
 
+def _objects(col: pd.Series) -> pd.Series:
+    """A string column as Python objects with None for missing (via Arrow's C++ conversion)."""
+    if len(col) and isinstance(col.array, pd.arrays.ArrowStringArray):
+        arr = col.array.__arrow_array__().to_numpy(zero_copy_only=False)
+        return pd.Series(arr, index=col.index, dtype=object)
+    return col.astype(object).where(col.notna(), None)
+
+
+def _input_order(df: pd.DataFrame, paths: Sequence[str | Path]) -> np.ndarray | None:
+    """Row order by (file as given, line), or None when rows already are in that order (the usual
+    case: one file without slow-path lines). One stable integer sort, no per-row Python."""
+    rank = {str(Path(p)): i for i, p in enumerate(paths)}
+    codes, files = pd.factorize(df["src_file"])  # hashing: a sort of a million objects is slow
+    file_rank = np.array([rank[f] for f in files], dtype=np.int64)[codes]
+    key = file_rank * (1 << 40) + df["src_line"].to_numpy(dtype=np.int64)
+    if len(key) < 2 or bool((key[1:] >= key[:-1]).all()):
+        return None
+    return np.argsort(key, kind="stable")
+
+
 def _reordered(df: pd.DataFrame) -> int:
-    """Records earlier than some record before them in the same file."""
+    """Records earlier than some record before them in the same file (rows in input order)."""
     if len(df) < 2:
         return 0
-    ts = df["ts_start"].astype("int64")
-    prev_max = ts.groupby(df["src_file"], sort=False).cummax().groupby(df["src_file"], sort=False).shift(1)
-    return int((ts < prev_max).sum())
-
-
-def _file_order(paths: Sequence[str | Path]) -> Any:
-    rank = {str(Path(p)): i for i, p in enumerate(paths)}
-
-    def key(col: pd.Series) -> pd.Series:
-        return col.map(rank) if col.name == "src_file" else col
-
-    return key
+    ts = df["ts_start"].array.asi8
+    files, _ = pd.factorize(df["src_file"])
+    n = 0
+    bounds = np.flatnonzero(files[1:] != files[:-1]) + 1
+    for part in np.split(ts, bounds):
+        if len(part) > 1:
+            prev_max = np.maximum.accumulate(part)[:-1]
+            n += int((part[1:] < prev_max).sum())
+    return n
 
 
 def _dedupe(acc: _Acc, df: pd.DataFrame) -> pd.DataFrame:
@@ -734,9 +758,9 @@ def load_trace(paths: Sequence[str | Path], options: ReadOptions, *, chunk_bytes
             raise InputError(path, "no records (empty file or header only)")
     df = _typed(_concat(acc.frames))
     # Input order (file, line) first: fast and slow paths deliver a batch's rows separately.
-    df = df.sort_values(["src_file", "src_line"], kind="stable", key=_file_order(paths)).reset_index(
-        drop=True
-    )
+    order = _input_order(df, paths)
+    if order is not None:
+        df = df.take(order).reset_index(drop=True)
     acc.q.reordered = _reordered(df)
     df = _dedupe(acc, df)
     if df.empty:
@@ -746,7 +770,9 @@ def load_trace(paths: Sequence[str | Path], options: ReadOptions, *, chunk_bytes
             + ", ".join(f"{k} {v}" for k, v in sorted(acc.q.rejects_by_code.items()))
             + ")",
         )
-    df = df.sort_values("ts_start", kind="stable").reset_index(drop=True)
+    ts = df["ts_start"].array.asi8
+    if len(ts) > 1 and (ts[1:] < ts[:-1]).any():
+        df = df.take(np.argsort(ts, kind="stable")).reset_index(drop=True)
     if acc.q.reordered:
         acc.q.assumptions.append(f"{acc.q.reordered} out-of-order records sorted by ts_start")
     _tasks(df, options.task_tag)

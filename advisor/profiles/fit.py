@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
-from scipy.optimize import linprog, lsq_linear
 
 from advisor.errors import ConfigError
 from advisor.profiles.model import StepLaw
@@ -85,6 +84,9 @@ def _design(points: Sequence[StepPoint], knee: int | None) -> np.ndarray:
 
 def _solve(a: np.ndarray, y: np.ndarray, objective: Objective) -> tuple[np.ndarray, float]:
     """Non-negative coefficients minimising relative error; returns (coef, objective value)."""
+    # scipy.optimize costs ~0.5 s to import; only fitting needs it, not every CLI start-up.
+    from scipy.optimize import linprog, lsq_linear
+
     rel = a / y[:, None]
     ones = np.ones(len(y))
     if objective == "lsq":

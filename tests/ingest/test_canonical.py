@@ -192,3 +192,48 @@ def test_progress_goes_to_stderr_only(write_jsonl, capsys) -> None:
     trace = load_trace([write_jsonl([record(1), record(2)])], ReadOptions(show_progress=True))
     assert len(trace) == 2
     assert capsys.readouterr().out == ""
+
+
+def _compact(r: dict) -> str:
+    return json.dumps(r, separators=(",", ":"))
+
+
+def test_fast_path_screens_agree_with_python(write_jsonl, monkeypatch, fastpath) -> None:
+    """The cheap SQL screens (null members, lax literals, trailing commas) never accept a line the
+    validator rejects, and still accept the plain compact lines they exist for."""
+    c = [_compact(record(i, error_type=None, task=None)) for i in range(8)]
+    lines = [
+        c[0],  # two null members, no repeat: accepted
+        c[1][:-1] + ',"x":inf}',  # lax literal in a member we do not read
+        c[2][:-1] + ',"x": nan}',
+        c[3][:-1] + ',"model":null}',  # a null member repeating a key that has a value
+        c[4][:-1] + ',"task":null}',  # a null member repeating a null member
+        c[5][:-1] + ",}",  # trailing commas, compact and spaced
+        c[6][:-1] + ", }",
+        _compact(record(9))[:-1] + ',"x":null,"x":null}',
+        c[7][:-1] + ',"x":NaN}',  # standard enough for Python: kept, member dropped
+        _compact(record(10, task="a:null")),
+    ]
+    path = write_jsonl(lines)
+    fast = load_trace([path], ReadOptions())
+    monkeypatch.setattr(reader_mod, "run_batch", _all_slow)
+    slow = load_trace([path], ReadOptions())
+    assert _rows(fast) == _rows(slow)
+    assert fast.quality.model_dump() == slow.quality.model_dump()
+    assert fast.quality.rejects_by_code == {"JSON_SYNTAX": 4, "DUPLICATE_KEY": 3}
+    assert fast.quality.accepted == 3
+
+
+def test_compact_lines_with_nulls_take_the_fast_path(write_jsonl, monkeypatch, fastpath) -> None:
+    lines = [_compact(record(i, error_type=None, ttft_ms=None, latency_ms=12.5)) for i in range(50)]
+    path = write_jsonl(lines)
+    slow_calls: list[int] = []
+    real = reader_mod._python_lines
+
+    def spy(acc, name, block, ks, zone, *, check_blank):
+        slow_calls.append(len(ks))
+        return real(acc, name, block, ks, zone, check_blank=check_blank)
+
+    monkeypatch.setattr(reader_mod, "_python_lines", spy)
+    trace = load_trace([path], ReadOptions())
+    assert len(trace) == 50 and sum(slow_calls) == 0
