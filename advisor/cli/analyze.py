@@ -18,6 +18,17 @@ from pydantic import ValidationError
 
 from advisor.analysis import DEFAULT_MAX_REJECT_RATE, DEFAULT_MAX_UNPRICED, analyze
 from advisor.cli import app
+from advisor.cli.reader_flags import (
+    AssumeTzFlag,
+    FormatFlag,
+    MapFlag,
+    PlainFlag,
+    PresetFlag,
+    SetFlag,
+    StrictFlag,
+    TaskTagFlag,
+    TimeUnitFlag,
+)
 from advisor.errors import ConfigError, ThresholdExceeded
 from advisor.ingest.options import ReadOptions
 
@@ -70,20 +81,14 @@ def analyze_command(
     files: Annotated[
         list[Path] | None, typer.Argument(help="Log files (JSONL/CSV, .gz). None: the bundled sample.")
     ] = None,
-    format: Annotated[
-        str, typer.Option("--format", help="Reader: auto, canonical, openai, anthropic, litellm, otel, csv.")
-    ] = "auto",
-    preset: Annotated[str | None, typer.Option(help="Named CSV column mapping, e.g. azure-2023.")] = None,
-    map_: Annotated[list[str] | None, typer.Option("--map", help="FIELD=COLUMN; repeatable.")] = None,
-    set_: Annotated[
-        list[str] | None, typer.Option("--set", help="FIELD=VALUE for every record; repeatable.")
-    ] = None,
-    time_unit: Annotated[str | None, typer.Option(help="Unit of numeric timestamps: s, ms, us, ns.")] = None,
-    assume_tz: Annotated[
-        str | None, typer.Option(help="Zone for naive timestamps (IANA name or offset).")
-    ] = None,
-    task_tag: Annotated[str | None, typer.Option(help="Tag key that names the task.")] = None,
-    strict: Annotated[bool, typer.Option("--strict", help="Stop at the first bad record (exit 2).")] = False,
+    format: FormatFlag = "auto",
+    preset: PresetFlag = None,
+    map_: MapFlag = None,
+    set_: SetFlag = None,
+    time_unit: TimeUnitFlag = None,
+    assume_tz: AssumeTzFlag = None,
+    task_tag: TaskTagFlag = None,
+    strict: StrictFlag = False,
     max_reject_rate: Annotated[
         float, typer.Option(help="Exit 3 above this share of rejected records.")
     ] = DEFAULT_MAX_REJECT_RATE,
@@ -93,7 +98,7 @@ def analyze_command(
     json_out: Annotated[
         bool, typer.Option("--json", help="Print one JSON document instead of tables.")
     ] = False,
-    plain: Annotated[bool, typer.Option("--plain", help="No colour or box drawing.")] = False,
+    plain: PlainFlag = False,
     recommend_: Annotated[
         bool,
         typer.Option(

@@ -19,6 +19,17 @@ from rich.table import Table
 from typer.core import TyperGroup
 
 from advisor.cli import app
+from advisor.cli.reader_flags import (
+    AssumeTzFlag,
+    FormatFlag,
+    MapFlag,
+    PlainFlag,
+    PresetFlag,
+    SetFlag,
+    StrictFlag,
+    TaskTagFlag,
+    TimeUnitFlag,
+)
 from advisor.errors import ConfigError
 
 
@@ -57,22 +68,16 @@ def run_command(
         float | None, typer.Option(help="Replay K x the traffic (thin below 1, superpose above).")
     ] = None,
     seed: Annotated[int | None, typer.Option(help="Override the scenario's seed.")] = None,
-    format: Annotated[
-        str, typer.Option("--format", help="Reader: auto, canonical, openai, anthropic, litellm, otel, csv.")
-    ] = "auto",
-    preset: Annotated[str | None, typer.Option(help="Named CSV column mapping, e.g. azure-2023.")] = None,
-    map_: Annotated[list[str] | None, typer.Option("--map", help="FIELD=COLUMN; repeatable.")] = None,
-    set_: Annotated[
-        list[str] | None, typer.Option("--set", help="FIELD=VALUE for every record; repeatable.")
-    ] = None,
-    time_unit: Annotated[str | None, typer.Option(help="Unit of numeric timestamps: s, ms, us, ns.")] = None,
-    assume_tz: Annotated[
-        str | None, typer.Option(help="Zone for naive timestamps (IANA name or offset).")
-    ] = None,
-    task_tag: Annotated[str | None, typer.Option(help="Tag key that names the task.")] = None,
-    strict: Annotated[bool, typer.Option("--strict", help="Stop at the first bad record (exit 2).")] = False,
+    format: FormatFlag = "auto",
+    preset: PresetFlag = None,
+    map_: MapFlag = None,
+    set_: SetFlag = None,
+    time_unit: TimeUnitFlag = None,
+    assume_tz: AssumeTzFlag = None,
+    task_tag: TaskTagFlag = None,
+    strict: StrictFlag = False,
     json_out: Annotated[bool, typer.Option("--json", help="Print one JSON document.")] = False,
-    plain: Annotated[bool, typer.Option("--plain", help="No colour or box drawing.")] = False,
+    plain: PlainFlag = False,
 ) -> None:
     """Replay a trace through a scenario: latency per task x backend, costs, fleet use."""
     from advisor.cli.analyze import _options, _pairs
