@@ -109,6 +109,10 @@ class Segment:
         return k
 
 
+_NO_PF: list[tuple[list[int], int]] = []
+"""No prefill chunks pending (shared, never mutated: saves a list per decode run)."""
+
+
 class ReplicaCore:
     """Scheduler + clock of one replica. Times are seconds."""
 
@@ -175,7 +179,9 @@ class ReplicaCore:
         if self.waiting or len(self.running) >= self.max_seqs:
             return False
         need = self.need.get(req, self.inp[req])
-        return self.kv_used() + need + self.frag + self.B <= self.cap
+        # kv_used() inlined (same sum, same order): called on every arrival during a decode run
+        frag = self.frag
+        return self.C + self.reserved + frag * len(self.running) + need + frag + self.B <= self.cap
 
     # -- arrivals ----------------------------------------------------------------------------
 
@@ -191,9 +197,12 @@ class ReplicaCore:
             self.book.failed[req] = True
             self.book.finish_s[req] = t
             return False
-        if t < self._last_t:  # arrived during a step that was already committed: count it from t
-            self.area += self._last_t - t
-        self._tick(t)
+        last = self._last_t
+        if t < last:  # arrived during a step that was already committed: count it from t
+            self.area += last - t
+        elif t > last:  # self._tick(t), inlined
+            self.area += self.in_system * (t - last)
+            self._last_t = t
         self.in_system += 1
         self.need[req] = p
         self.waiting.append(req)
@@ -235,7 +244,7 @@ class ReplicaCore:
             C = self.C
             room = self.cap - self.frag * len(running) - C
             if room >= B:
-                self._pending_pf = []
+                self._pending_pf = _NO_PF
                 base = self.t0 + self.c_seq * B + self.c_kv * C
                 if self.c_over and self.knee < B:
                     base += self.c_over * (B - self.knee)
@@ -250,7 +259,9 @@ class ReplicaCore:
         # decodes must fit: preempt the newest sequences until they do
         while self.running and self.C + self.reserved + self.frag * len(self.running) + self.B > self.cap:
             self._preempt_newest()
-        budget = self.max_batched - self.B
+        # from here on the state is in locals (same arithmetic, same order), written back once
+        B, C, frag, reserved = self.B, self.C, self.frag, self.reserved
+        budget = self.max_batched - B
         pf_tokens = 0
         pf_ctx = 0.0  # sum of positions the scheduled prompt tokens attend (causal)
         sched: list[tuple[list[int], int]] = []
@@ -262,44 +273,51 @@ class ReplicaCore:
             pf_tokens += chunk
             pf_ctx += chunk * (item[2] - item[1]) + chunk * (chunk + 1) / 2.0
             sched.append((item, chunk))
-        while self.waiting and budget > 0 and len(self.running) < self.max_seqs:
-            req = self.waiting[0]
-            need = self.need[req]
-            # kv_used() inlined (same sum, same order)
-            if self.C + self.reserved + self.frag * len(self.running) + need + self.frag + self.B > self.cap:
-                if not self.running:  # cannot fit even alone (re-prefill grew past the cache)
-                    self._fail_head(req)
-                    continue
-                break
-            self.waiting.popleft()
-            self._order += 1
-            self.running[req] = self._order
-            self._admit_t[req] = self.now
-            admit = self.book.admit_s
-            if admit[req] != admit[req]:  # NaN: first admission
-                admit[req] = self.now
-            item = [req, need, need]
-            self.prefilling.append(item)
-            self.reserved += need
-            chunk = need if need < budget else budget
-            budget -= chunk
-            pf_tokens += chunk
-            pf_ctx += chunk * (chunk + 1) / 2.0
-            sched.append((item, chunk))
+        waiting = self.waiting
+        if waiting:
+            prefilling, need_of, cap, max_seqs = self.prefilling, self.need, self.cap, self.max_seqs
+            now, admit, admit_t = self.now, self.book.admit_s, self._admit_t
+            while waiting and budget > 0 and len(running) < max_seqs:
+                req = waiting[0]
+                need = need_of[req]
+                # kv_used() inlined (same sum, same order)
+                if C + reserved + frag * len(running) + need + frag + B > cap:
+                    if not running:  # cannot fit even alone (re-prefill grew past the cache)
+                        self._fail_head(req)
+                        continue
+                    break
+                waiting.popleft()
+                self._order += 1
+                running[req] = self._order
+                admit_t[req] = now
+                if admit[req] != admit[req]:  # NaN: first admission
+                    admit[req] = now
+                item = [req, need, need]
+                prefilling.append(item)
+                reserved += need
+                chunk = need if need < budget else budget
+                budget -= chunk
+                pf_tokens += chunk
+                pf_ctx += chunk * (chunk + 1) / 2.0
+                sched.append((item, chunk))
+            self.reserved = reserved
         self._pending_pf = sched
-        base = self.t0 + self.c_seq * self.B + self.c_kv * self.C
-        if self.c_over and self.knee < self.B:
-            base += self.c_over * (self.B - self.knee)  # compute-bound beyond the knee
-        if sched or self.B == 0:
+        base = self.t0 + self.c_seq * B + self.c_kv * C
+        if self.c_over and self.knee < B:
+            base += self.c_over * (B - self.knee)  # compute-bound beyond the knee
+        if sched or B == 0:
             if not sched:
                 return None  # everything left failed
-            return Segment(1, base + self._prefill_s(pf_tokens, pf_ctx), 0.0)
+            # self._prefill_s(pf_tokens, pf_ctx), inlined (same expression)
+            above = min(pf_tokens, max(0, B + pf_tokens - self.pf_knee))
+            pf_s = self.c_pf * above + self.c_pf_low * (pf_tokens - above) + self.c_pf_attn * pf_ctx
+            return Segment(1, base + pf_s, 0.0)
         self._drop_stale()
         k = self.heap[0][0] - self.S
-        if self.B:
-            room = self.cap - self.reserved - self.frag * len(self.running) - self.C
-            k = min(k, max(1, room // self.B))
-        return Segment(max(1, k), base, self.c_kv * self.B)
+        if B:
+            room = self.cap - reserved - frag * len(running) - C
+            k = min(k, max(1, room // B))
+        return Segment(max(1, k), base, self.c_kv * B)
 
     def _prefill_s(self, tokens: int, ctx: float) -> float:
         """Prefill part of a step (StepLaw.prefill_ms): tokens past the knee are compute-bound."""
@@ -325,40 +343,44 @@ class ReplicaCore:
 
     def commit(self, seg: Segment, k: int) -> list[int]:
         """Apply the first ``k`` steps of ``seg``; returns the requests that finished."""
+        # hot path: state in locals, written back once (same arithmetic, same order)
         dt = k * seg.a + seg.b * k * (k - 1) / 2.0  # seg.duration(k), inlined: the hottest call
         t_end = self.now + dt
-        if self.running:
+        running = self.running
+        if running:
             self.busy_s += dt
         self.steps += k
-        self.S += k
-        self.C += self.B * k
+        S = self.S = self.S + k
+        B = self.B
+        C = self.C + B * k
         self.now = t_end
         done: list[int] = []
-        book = self.book
-        heap, dec, S = self.heap, self.dec, self.S
+        heap, dec = self.heap, self.dec
         while heap and heap[0][0] <= S:
             fs, order, req = heappop(heap)
             d = dec.get(req)
             if d is None or d[3] != order:
                 continue
             del dec[req]
-            self.C -= d[1] + (fs - d[0])
-            self.B -= 1
+            C -= d[1] + (fs - d[0])
+            B -= 1
             done.append(req)
         # prefill chunks scheduled in this (single) step
-        if self._pending_pf:
+        pending = self._pending_pf
+        if pending:
             assert k == 1
-            ft = book.first_token_s
-            out, gens, running = self.out, self.gen, self.running
+            ft = self.book.first_token_s
+            out, gens = self.out, self.gen
             t_first = t_end + self.overhead
             completed = 0
-            for item, chunk in self._pending_pf:
+            reserved = self.reserved
+            for item, chunk in pending:
                 item[1] -= chunk
                 if item[1] > 0:
                     continue
                 completed += 1
                 req, need = item[0], item[2]
-                self.reserved -= need
+                reserved -= need
                 gen = gens.pop(req, 0) + 1 if gens else 1
                 if ft[req] != ft[req]:  # NaN: the first token (not a re-prefill after preemption)
                     ft[req] = t_first
@@ -368,28 +390,34 @@ class ReplicaCore:
                     continue
                 order = running[req]
                 dec[req] = (S, need + 1, gen, order)
-                self.B += 1
-                self.C += need + 1
+                B += 1
+                C += need + 1
                 heappush(heap, (S + left, order, req))
+            self.reserved = reserved
             if completed == len(self.prefilling):  # all done (the common case): no list pass
                 self.prefilling = []
             elif completed:  # one pass instead of a list.remove per finished prompt
                 self.prefilling = [it for it in self.prefilling if it[1] > 0]
-            self._pending_pf = []
+            self._pending_pf = _NO_PF
+        self.B = B
+        self.C = C
         if done:
-            if t_end > self._last_t:  # self._tick(t_end), inlined
-                self.area += self.in_system * (t_end - self._last_t)
+            last = self._last_t
+            if t_end > last:  # self._tick(t_end), inlined
+                self.area += self.in_system * (t_end - last)
                 self._last_t = t_end
-            running, admit_t, need = self.running, self._admit_t, self.need
+            admit_t, need_of = self._admit_t, self.need
+            book = self.book
             run_s, finish_s = book.run_s, book.finish_s
             t_fin = t_end + self.overhead
             for req in done:
                 del running[req]
                 run_s[req] += t_end - admit_t.pop(req)
                 finish_s[req] = t_fin
-                need.pop(req, None)
-            self.in_system -= len(done)
-            self.completed += len(done)
+                need_of.pop(req, None)
+            n = len(done)
+            self.in_system -= n
+            self.completed += n
         return done
 
     def close(self, t: float) -> None:
