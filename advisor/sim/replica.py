@@ -100,11 +100,15 @@ class Segment:
             # b/2 k^2 + (a - b/2) k - dt >= 0
             p = a - b / 2.0
             k = math.ceil((-p + math.sqrt(p * p + 2.0 * b * dt)) / b - 1e-12)
-        k = max(1, min(self.k_max, k))
+        k_max = self.k_max
+        if k > k_max:  # max(1, min(k_max, k)) without the builtin calls
+            k = k_max
+        if k < 1:
+            k = 1
         # self.duration(j) inlined (same expression): this runs once per cut run
         while k > 1 and (k - 1) * a + b * (k - 1) * (k - 2) / 2.0 >= dt:
             k -= 1
-        while k < self.k_max and k * a + b * k * (k - 1) / 2.0 < dt:
+        while k < k_max and k * a + b * k * (k - 1) / 2.0 < dt:
             k += 1
         return k
 
@@ -235,11 +239,11 @@ class ReplicaCore:
 
     def plan(self) -> Segment | None:
         """Decide the next step (admission, preemption, prefill chunks); None when idle."""
-        running = self.running
-        if not running and not self.waiting:
+        running, waiting = self.running, self.waiting
+        if not running and not waiting:
             return None
         B = self.B
-        if not self.waiting and not self.prefilling:
+        if not waiting and not self.prefilling:
             # fast path: a pure decode run (the common case between arrivals)
             C = self.C
             room = self.cap - self.frag * len(running) - C
@@ -256,11 +260,13 @@ class ReplicaCore:
                 if room // B < k:  # min() without the builtin call (hot path)
                     k = room // B
                 return Segment(k if k > 1 else 1, base, self.c_kv * B)
-        # decodes must fit: preempt the newest sequences until they do
-        while self.running and self.C + self.reserved + self.frag * len(self.running) + self.B > self.cap:
-            self._preempt_newest()
         # from here on the state is in locals (same arithmetic, same order), written back once
         B, C, frag, reserved = self.B, self.C, self.frag, self.reserved
+        # decodes must fit: preempt the newest sequences until they do
+        if running and C + reserved + frag * len(running) + B > self.cap:
+            while self.running and self.C + self.reserved + self.frag * len(self.running) + self.B > self.cap:
+                self._preempt_newest()
+            B, C, reserved = self.B, self.C, self.reserved
         budget = self.max_batched - B
         pf_tokens = 0
         pf_ctx = 0.0  # sum of positions the scheduled prompt tokens attend (causal)
@@ -273,7 +279,6 @@ class ReplicaCore:
             pf_tokens += chunk
             pf_ctx += chunk * (item[2] - item[1]) + chunk * (chunk + 1) / 2.0
             sched.append((item, chunk))
-        waiting = self.waiting
         if waiting:
             prefilling, need_of, cap, max_seqs = self.prefilling, self.need, self.cap, self.max_seqs
             now, admit, admit_t = self.now, self.book.admit_s, self._admit_t
@@ -309,15 +314,24 @@ class ReplicaCore:
             if not sched:
                 return None  # everything left failed
             # self._prefill_s(pf_tokens, pf_ctx), inlined (same expression)
-            above = min(pf_tokens, max(0, B + pf_tokens - self.pf_knee))
+            # min(pf_tokens, max(0, x)) without the builtin calls (hot path; same result)
+            above = B + pf_tokens - self.pf_knee
+            if above < 0:
+                above = 0
+            if pf_tokens < above:
+                above = pf_tokens
             pf_s = self.c_pf * above + self.c_pf_low * (pf_tokens - above) + self.c_pf_attn * pf_ctx
             return Segment(1, base + pf_s, 0.0)
         self._drop_stale()
         k = self.heap[0][0] - self.S
         if B:
             room = self.cap - reserved - frag * len(running) - C
-            k = min(k, max(1, room // B))
-        return Segment(max(1, k), base, self.c_kv * B)
+            q = room // B
+            if q < 1:
+                q = 1
+            if q < k:
+                k = q
+        return Segment(k if k > 1 else 1, base, self.c_kv * B)
 
     def _prefill_s(self, tokens: int, ctx: float) -> float:
         """Prefill part of a step (StepLaw.prefill_ms): tokens past the knee are compute-bound."""
