@@ -85,8 +85,8 @@ class Replica:
                         self.fleet.membership_changed()
                     return
                 self.run = seg
-                k = seg.k_max  # seg.duration(k_max), inlined
-                end = self.run_end = now + (k * seg.a + seg.b * k * (k - 1) / 2.0)
+                k = seg.k_max  # seg.duration(k_max), inlined (k == 1: exactly seg.a)
+                end = self.run_end = now + (seg.a if k == 1 else k * seg.a + seg.b * k * (k - 1) / 2.0)
             if end > t:
                 return
             self.run = None
@@ -160,7 +160,8 @@ class Fleet:
         )
         self.ewma_service_s = 0.0
         self.track_service = True
-        """Keep ``ewma_service_s`` (read by ``expected_wait_s``); off saves a loop per finish."""
+        """Keep ``ewma_service_s`` and the mean output length (read by ``expected_wait_s``); off saves
+        a loop per finish and two sums per arrival."""
         self.completed = 0
         self._out_sum = 0
         self._submitted = 0
@@ -240,8 +241,9 @@ class Fleet:
 
     def submit(self, req: int, t: float) -> None:
         """Route a request arriving at ``t`` >= ``env.now`` (call ``advance(t=t)`` first)."""
-        self._submitted += 1
-        self._out_sum += self.book.out[req]
+        if self.track_service:  # the mean output length is read with the EWMA only
+            self._submitted += 1
+            self._out_sum += self.book.out[req]
         if not self._dispatch(req, t):
             self._tick_pending(t)
             self.pending.append(req)

@@ -252,13 +252,16 @@ class ReplicaCore:
                 base = self.t0 + self.c_seq * B + self.c_kv * C
                 if self.c_over and self.knee < B:
                     base += self.c_over * (B - self.knee)
-                top = self.heap[0]
+                heap = self.heap
+                top = heap[0]
                 d = self.dec.get(top[2])
                 if d is None or d[3] != top[1]:
                     self._drop_stale()
-                k = self.heap[0][0] - self.S
-                if room // B < k:  # min() without the builtin call (hot path)
-                    k = room // B
+                    top = heap[0]
+                k = top[0] - self.S
+                q = room // B
+                if q < k:  # min() without the builtin call (hot path)
+                    k = q
                 return Segment(k if k > 1 else 1, base, self.c_kv * B)
         # from here on the state is in locals (same arithmetic, same order), written back once
         B, C, frag, reserved = self.B, self.C, self.frag, self.reserved
@@ -358,7 +361,8 @@ class ReplicaCore:
     def commit(self, seg: Segment, k: int) -> list[int]:
         """Apply the first ``k`` steps of ``seg``; returns the requests that finished."""
         # hot path: state in locals, written back once (same arithmetic, same order)
-        dt = k * seg.a + seg.b * k * (k - 1) / 2.0  # seg.duration(k), inlined: the hottest call
+        # seg.duration(k), inlined: the hottest call (k == 1, every prefill step: exactly seg.a)
+        dt = seg.a if k == 1 else k * seg.a + seg.b * k * (k - 1) / 2.0
         t_end = self.now + dt
         running = self.running
         if running:
