@@ -164,14 +164,21 @@ def simulate(
             peek = env.peek
             overflowed: list[int] = []
             fleet_at = [fleets[c] for c in first[fleet_idx].tolist()]
+            # The next event time is re-read only when the queue of simpy events can have changed:
+            # after a yield, or after a request was left pending (the only branch of
+            # Fleet.submit that schedules an event: a scale-from-zero start).
+            nxt = peek()
             for i, t, f in zip(fleet_idx.tolist(), arr[fleet_idx].tolist(), fleet_at, strict=True):
-                if t >= peek():
+                if t >= nxt:
                     yield env.timeout(t - env.now)
+                    nxt = peek()
                 f.advance(False, t)
                 if rule is not None and f.expected_wait_s(t) > rule.max_wait_s:
                     overflowed.append(i)
                     continue
                 f.submit(i, t)
+                if f.pending:
+                    nxt = peek()
             # routes as arrays, once (nothing reads them during the run)
             fleet_of[fleet_idx] = first[fleet_idx]
             if overflowed:
