@@ -12,15 +12,15 @@ service time - the textbook way to write such a simulator, doing less modelling 
 
 Usage: ``python benchmarks/bench_sim.py [--requests-a N] [--requests-b N]``. Non-gating.
 
-Last measured 2026-11-27 23:43 UTC on the shared 2-core build machine (load average ~3; two runs
+Last measured 2026-11-28 00:22 UTC on the shared 2-core build machine (load average ~1; two runs
 back to back, more in docs/simulator.md section 4)::
 
     $ python benchmarks/bench_sim.py
-    (a) ... advisor : 102,469 simulated requests/s (1.95 s); baseline 12,545; ratio 8.17x: met
-    (b) ... advisor :  20.19 s for 1,000,000 requests = 49,532 req/s   target <= 15 s: NOT met
-        (process CPU time 16.23 s; load average 2.93 3.65 4.46 - other jobs share the 2 cores)
-        baseline:  12.18 s for the first 200,000 requests = 16,416 req/s;  ratio 3.02x
-    second run: (a) 118,917 req/s, 8.84x; (b) 26.44 s wall, 19.12 s CPU, 2.36x
+    (a) ... advisor : 208,731 simulated requests/s (0.96 s); baseline 23,775; ratio 8.78x: met
+    (b) ... advisor :  13.42 s for 1,000,000 requests = 74,510 req/s   target <= 15 s: met
+        (process CPU time 13.41 s; load average 0.98 1.14 1.65 - other jobs share the 2 cores)
+        baseline:   5.40 s for the first 200,000 requests = 37,054 req/s;  ratio 2.01x
+    second run: (a) 201,283 req/s, 9.17x; (b) 13.62 s wall, 13.61 s CPU, 2.27x
 """
 
 from __future__ import annotations
