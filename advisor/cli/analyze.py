@@ -24,6 +24,7 @@ from advisor.cli.reader_flags import (
     MapFlag,
     PlainFlag,
     PresetFlag,
+    RejectsOutFlag,
     SetFlag,
     StrictFlag,
     TaskTagFlag,
@@ -89,6 +90,7 @@ def analyze_command(
     assume_tz: AssumeTzFlag = None,
     task_tag: TaskTagFlag = None,
     strict: StrictFlag = False,
+    rejects_out: RejectsOutFlag = None,
     max_reject_rate: Annotated[
         float, typer.Option(help="Exit 3 above this share of rejected records.")
     ] = DEFAULT_MAX_REJECT_RATE,
@@ -139,6 +141,7 @@ def analyze_command(
         assume_tz=assume_tz,
         task_tag=task_tag,
         strict=strict,
+        rejects_out=rejects_out,
         show_progress=sys.stderr.isatty(),
     )
     limits = {

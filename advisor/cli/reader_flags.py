@@ -20,4 +20,8 @@ TimeUnitFlag = Annotated[str | None, typer.Option(help="Unit of numeric timestam
 AssumeTzFlag = Annotated[str | None, typer.Option(help="Zone for naive timestamps (IANA name or offset).")]
 TaskTagFlag = Annotated[str | None, typer.Option(help="Tag key that names the task.")]
 StrictFlag = Annotated[bool, typer.Option("--strict", help="Stop at the first bad record (exit 2).")]
+RejectsOutFlag = Annotated[
+    str | None,
+    typer.Option("--rejects-out", help="Write every rejected record's location (never its value) as JSONL."),
+]
 PlainFlag = Annotated[bool, typer.Option("--plain", help="No colour or box drawing.")]

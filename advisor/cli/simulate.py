@@ -25,6 +25,7 @@ from advisor.cli.reader_flags import (
     MapFlag,
     PlainFlag,
     PresetFlag,
+    RejectsOutFlag,
     SetFlag,
     StrictFlag,
     TaskTagFlag,
@@ -76,6 +77,7 @@ def run_command(
     assume_tz: AssumeTzFlag = None,
     task_tag: TaskTagFlag = None,
     strict: StrictFlag = False,
+    rejects_out: RejectsOutFlag = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print one JSON document.")] = False,
     plain: PlainFlag = False,
 ) -> None:
@@ -108,6 +110,7 @@ def run_command(
         assume_tz=assume_tz,
         task_tag=task_tag,
         strict=strict,
+        rejects_out=rejects_out,
         show_progress=sys.stderr.isatty(),
     )
     trace = load_trace(list(files), options)

@@ -37,5 +37,8 @@ class ReadOptions(BaseModel):
     """A compressed input that inflates beyond this is refused (decompression bomb)."""
     max_compression_ratio: int = Field(default=1000, gt=0)
     """...or beyond this many times its compressed size."""
+    rejects_out: str | None = None
+    """Write every rejected record's location (file, line, byte offset, code, field path — never a
+    value) to this JSON Lines file; reports keep only the first 20."""
     show_progress: bool = False
     """Progress bar on stderr (the CLI turns it on only for a terminal)."""

@@ -28,7 +28,7 @@ import json
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import duckdb
 import numpy as np
@@ -104,21 +104,24 @@ _UNIT_MSG = "numeric timestamps need --time-unit (ReadOptions.time_unit: s, ms, 
 class _Acc:
     """Collects rows and the data-quality account across files."""
 
-    def __init__(self, options: ReadOptions) -> None:
+    def __init__(self, options: ReadOptions, reject_log: IO[str] | None = None) -> None:
         self.options = options
         self.q = DataQuality()
         self.frames: list[pd.DataFrame] = []
         self.rows: list[dict[str, Any]] = []
+        self.reject_log = reject_log
 
     def reject(self, path: str, line: int, err: RecordError, offset: int | None = None) -> None:
         if self.options.strict:
             raise InputError(path, err.detail or "invalid record", line=line, code=err.code, field=err.field)
         self.q.rejected += 1
         self.q.rejects_by_code[err.code] = self.q.rejects_by_code.get(err.code, 0) + 1
-        if len(self.q.reject_samples) < MAX_REJECT_SAMPLES:
-            self.q.reject_samples.append(
-                RejectSample(file=path, line=line, code=err.code, field=err.field, byte_offset=offset)
-            )
+        if len(self.q.reject_samples) < MAX_REJECT_SAMPLES or self.reject_log is not None:
+            sample = RejectSample(file=path, line=line, code=err.code, field=err.field, byte_offset=offset)
+            if len(self.q.reject_samples) < MAX_REJECT_SAMPLES:
+                self.q.reject_samples.append(sample)
+            if self.reject_log is not None:  # every location, never a value
+                self.reject_log.write(sample.model_dump_json() + "\n")
 
     def accept_row(self, row: dict[str, Any], path: str, line: int) -> None:
         row["src_file"] = path
@@ -718,12 +721,27 @@ def load_trace(paths: Sequence[str | Path], options: ReadOptions, *, chunk_bytes
     """Read log files into one canonical trace; bad records are counted, file problems raise.
 
     Raises ``InputError`` (exit 2) for file-level problems, for the first bad record under
-    ``options.strict``, and when no valid record remains.
+    ``options.strict``, and when no valid record remains. With ``options.rejects_out`` every
+    rejected record's location is also written there as JSON Lines (the report keeps the first
+    20).
     """
     if not paths:
         raise InputError("-", "no input files given")
+    if options.rejects_out is None:
+        return _load(paths, options, chunk_bytes, None)
+    try:
+        log = open(options.rejects_out, "w", encoding="utf-8")  # noqa: SIM115 (closed below)
+    except OSError as exc:
+        raise InputError(options.rejects_out, f"cannot write the reject report ({exc.strerror})") from None
+    with log:
+        return _load(paths, options, chunk_bytes, log)
+
+
+def _load(
+    paths: Sequence[str | Path], options: ReadOptions, chunk_bytes: int | None, reject_log: IO[str] | None
+) -> Trace:
     chunk = chunk_bytes or sources.DEFAULT_CHUNK
-    acc = _Acc(options)
+    acc = _Acc(options, reject_log)
     mapping: Mapping | None = None
     zone_name = options.assume_tz
     if options.format == "csv" or options.preset or options.column_map or options.constants:

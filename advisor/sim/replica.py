@@ -12,7 +12,8 @@ Semantics (vLLM V1, docs/simulator.md "Engine model"):
 - a waiting request is admitted only if the KV cache can hold its whole prompt; KV use is counted
   in tokens plus half a block of internal fragmentation per sequence (``kv_block_tokens``);
 - when decodes would overflow the cache, the newest running sequences are preempted (recompute):
-  they go back to the front of the queue and later re-prefill prompt + generated tokens;
+  they go back to the front of the queue and later re-prefill prompt + generated tokens, minus the
+  prefix whose freed blocks are still in the prefix cache (below);
 - the step that completes a prompt emits the first token (TTFT = end of that step + overhead);
   every later step emits one token per decoding sequence.
 
@@ -149,6 +150,15 @@ class ReplicaCore:
         self.heap: list[tuple[int, int, int]] = []  # (finish_step, order, req)
         self.dec: dict[int, tuple[int, int, int, int]] = {}  # req -> (S0, ctx0, gen0, order)
         self.gen: dict[int, int] = {}  # tokens generated before a preemption
+        # Prefix cache (vLLM V1, on by default): freed blocks join the tail of one LRU free queue
+        # and allocation evicts from its head, so only a FIFO position is needed. ``freed`` counts
+        # every KV token ever freed (the queue starts as the whole cache); the head then sits at
+        # ``freed - cap + kv_used()``. A preempted request frees its blocks last block first, so
+        # eviction eats its tail and what survives is a prefix: its blocks sit at [lo, hi).
+        self.freed = self.cap
+        # (Cache hits take blocks from the middle of the queue; the gap they leave is not closed,
+        # which makes later eviction look slightly early. Hits are rare near a full cache.)
+        self.cached: dict[int, tuple[int, int, int]] = {}  # preempted req -> (lo, hi, computed)
         self.S = 0
         self.B = 0
         self.C = 0
@@ -226,15 +236,22 @@ class ReplicaCore:
             self.C -= ctx0 + m
             self.B -= 1
             gen = gen0 + m
+            computed = ctx0 + m
         else:
+            computed = 0
             for i, item in enumerate(self.prefilling):
                 if item[0] == req:
                     self.reserved -= item[2]
+                    computed = item[2] - item[1]  # only computed blocks are cached
                     del self.prefilling[i]
                     break
             gen = self.gen.get(req, 0)
         self.gen[req] = gen
-        self.need[req] = self.inp[req] + gen
+        need = self.inp[req] + gen
+        self.need[req] = need
+        lo = self.freed
+        self.freed += need + self.frag
+        self.cached[req] = (lo, self.freed, computed)
         self.waiting.appendleft(req)
 
     def plan(self) -> Segment | None:
@@ -294,19 +311,25 @@ class ReplicaCore:
                         self._fail_head(req)
                         continue
                     break
+                todo = need
+                if self.cached:
+                    span = self.cached.pop(req, None)
+                    if span is not None:
+                        self.reserved = reserved  # _cache_hit reads kv_used()
+                        todo = need - self._cache_hit(span, need)
                 waiting.popleft()
                 self._order += 1
                 running[req] = self._order
                 admit_t[req] = now
                 if admit[req] != admit[req]:  # NaN: first admission
                     admit[req] = now
-                item = [req, need, need]
+                item = [req, todo, need]
                 prefilling.append(item)
                 reserved += need
-                chunk = need if need < budget else budget
+                chunk = todo if todo < budget else budget
                 budget -= chunk
                 pf_tokens += chunk
-                pf_ctx += chunk * (chunk + 1) / 2.0
+                pf_ctx += chunk * (need - todo) + chunk * (chunk + 1) / 2.0
                 sched.append((item, chunk))
             self.reserved = reserved
         self._pending_pf = sched
@@ -336,6 +359,23 @@ class ReplicaCore:
                 k = q
         return Segment(k if k > 1 else 1, base, self.c_kv * B)
 
+    def _cache_hit(self, span: tuple[int, int, int], need: int) -> int:
+        """Tokens of a resumed request still cached: whole blocks not yet evicted, at most need-1.
+
+        vLLM V1 (vllm/v1/core/sched/scheduler.py, checked at commit 00024d31): a preempted request
+        is freed with ``num_computed_tokens = 0`` and prepended to ``waiting``; on resume
+        ``kv_cache_manager.get_computed_blocks`` returns its longest cached prefix (never the last
+        token), and only the rest is prefilled. Called before the request's own blocks are taken.
+        """
+        lo, hi, computed = span
+        head = self.freed - self.cap + self.kv_used()
+        alive = hi - (head if head > lo else lo)
+        if alive <= 0:
+            return 0
+        block = 2 * self.frag if self.frag else 1
+        hit = (min(alive, computed, need - 1) // block) * block
+        return hit if hit > 0 else 0
+
     def _prefill_s(self, tokens: int, ctx: float) -> float:
         """Prefill part of a step (StepLaw.prefill_ms): tokens past the knee are compute-bound."""
         above = min(tokens, max(0, self.B + tokens - self.pf_knee))
@@ -348,6 +388,7 @@ class ReplicaCore:
         self.book.failed[req] = True
         self.book.finish_s[req] = self.now
         self.need.pop(req, None)
+        self.cached.pop(req, None)
 
     def _drop_stale(self) -> None:
         heap, dec = self.heap, self.dec
@@ -380,7 +421,9 @@ class ReplicaCore:
             if d is None or d[3] != order:
                 continue
             del dec[req]
-            C -= d[1] + (fs - d[0])
+            ctx = d[1] + (fs - d[0])
+            C -= ctx
+            self.freed += ctx + self.frag
             B -= 1
             done.append(req)
         # prefill chunks scheduled in this (single) step
@@ -404,6 +447,7 @@ class ReplicaCore:
                     ft[req] = t_first
                 left = out[req] - gen
                 if left <= 0:
+                    self.freed += need + self.frag
                     done.append(req)
                     continue
                 order = running[req]

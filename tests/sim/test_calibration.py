@@ -25,8 +25,9 @@ from tests.sim.sim_shared_data import silybench_csv
 THROUGHPUT_ITL_KNOWN_MISSES: set[tuple[str, str, int, str]] = set()
 
 # Past the FP8 KV bound (373 users of 128+1024 tokens), where vLLM preempts, TTFT p95 is over-predicted
-# by 28-33 %. Not the prefill law (zeroing or doubling its attention term moves these by < 3 %, and the
-# BF16 plateau fits); suspected: preemption/re-admission near a full cache (docs/simulator.md §3).
+# by 28-32 %: each closed-loop round's new requests queue behind the re-prefill of ~107 preempted ones.
+# The scheduler was checked against vLLM V1 (admission, victim, RECOMPUTE, queue front, prefix-cache
+# reuse on resume) and follows it; the BF16 plateau, same mechanism, fits. Cause open (docs/simulator.md §3).
 TTFT_KNOWN_MISSES = {("fp8", "decode-128-1024", c, "ttft_p95_ms") for c in (464, 472, 476, 480, 512)}
 
 

@@ -117,3 +117,37 @@ def test_a_chunked_prompt_step_costs_what_the_law_says() -> None:
     second = core.plan()
     assert second is not None
     assert second.a * 1000 == pytest.approx(law.step_ms(0, 0, 1808, prompt_context(8192, 1808)))
+
+
+def _resume_prefill(kv_tokens: int, inp: list[int], out: list[int]) -> tuple[int, int, int]:
+    """Step a replica until request 1 is resumed after its (last) preemption while request 0 decodes
+    alone: (tokens it prefills, tokens it needs, steps request 0 decoded since the preemption)."""
+    from advisor.sim.replica import RequestBook
+
+    core = ReplicaCore(qwen3_8b("bf16", kv_cache_tokens=kv_tokens), RequestBook(np.array(inp), np.array(out)))
+    for req in range(len(inp)):
+        core.submit(req, 0.0)
+    preempted_at, seen = 0, 0
+    while (seg := core.plan()) is not None:
+        if core.book.preemptions[1] != seen:
+            seen, preempted_at = core.book.preemptions[1], core.S
+        for item in core.prefilling:
+            if item[0] == 1 and seen:
+                assert core.book.preemptions[0] == 0  # request 0 was never the victim
+                assert set(core.dec) <= {0}  # ... and decoded alone since the preemption
+                return item[1], item[2], core.S - preempted_at
+        core.commit(seg, 1 if core._pending_pf else seg.k_max)
+    raise AssertionError("request 1 was never preempted and resumed")
+
+
+def test_a_resumed_request_recomputes_only_what_the_prefix_cache_evicted() -> None:
+    """vLLM V1 (prefix caching on by default): a preempted request's freed blocks stay cached until
+    allocation evicts them from the head of the LRU free queue, tail block first. Request 1 is
+    preempted when the decodes fill the cache; request 0's growth then evicts part of its blocks, so
+    on resume only whole blocks that survived are reused — never the last token."""
+    for inp, out in (([500, 400], [100, 300]), ([100, 800, 200], [1900, 1000, 320])):
+        todo, need, grown = _resume_prefill(1024 if len(inp) == 2 else 2048, inp, out)
+        span = need + 8  # its tokens + half a block of fragmentation
+        cached = min(span - grown, need - 1) // 16 * 16
+        assert cached > 0
+        assert todo == need - cached
