@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from pydantic import ValidationError
 
 from advisor.analysis import DEFAULT_MAX_REJECT_RATE, DEFAULT_MAX_UNPRICED, analyze
 from advisor.cli import app
@@ -29,30 +28,9 @@ from advisor.cli.reader_flags import (
     StrictFlag,
     TaskTagFlag,
     TimeUnitFlag,
+    read_options,
 )
 from advisor.errors import ConfigError, ThresholdExceeded
-from advisor.ingest.options import ReadOptions
-
-
-def _pairs(values: list[str] | None, flag: str) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for item in values or []:
-        key, sep, value = item.partition("=")
-        if not sep or not key.strip():
-            raise ConfigError(f"{flag} expects FIELD=VALUE")
-        out[key.strip()] = value
-    return out
-
-
-def _options(**kwargs: object) -> ReadOptions:
-    try:
-        return ReadOptions.model_validate(kwargs)
-    except ValidationError as exc:
-        # Name the option and the rule, never the value the user typed.
-        first = exc.errors(include_input=False, include_url=False)[0]
-        name = "--" + str(first["loc"][0]).replace("_", "-") if first["loc"] else "option"
-        name = {"--format": "--format", "--column-map": "--map", "--constants": "--set"}.get(name, name)
-        raise ConfigError(f"{name}: {first['msg']}") from None
 
 
 def _share(value: float, flag: str) -> float:
@@ -132,17 +110,16 @@ def analyze_command(
     ] = None,
 ) -> None:
     """Price today's traffic at each request's own date and show spend per task × model."""
-    options = _options(
+    options = read_options(
         format=format,
         preset=preset,
-        column_map=_pairs(map_, "--map"),
-        constants=_pairs(set_, "--set"),
+        map_=map_,
+        set_=set_,
         time_unit=time_unit,
         assume_tz=assume_tz,
         task_tag=task_tag,
         strict=strict,
         rejects_out=rejects_out,
-        show_progress=sys.stderr.isatty(),
     )
     limits = {
         "max_reject_rate": _share(max_reject_rate, "--max-reject-rate"),

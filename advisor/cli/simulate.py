@@ -30,6 +30,7 @@ from advisor.cli.reader_flags import (
     StrictFlag,
     TaskTagFlag,
     TimeUnitFlag,
+    read_options,
 )
 from advisor.errors import ConfigError
 
@@ -82,7 +83,6 @@ def run_command(
     plain: PlainFlag = False,
 ) -> None:
     """Replay a trace through a scenario: latency per task x backend, costs, fleet use."""
-    from advisor.cli.analyze import _options, _pairs
     from advisor.ingest.reader import load_trace
     from advisor.pricing import PriceBook
     from advisor.sim import SimInput, load_scenario, simulate
@@ -101,17 +101,16 @@ def run_command(
         update["seed"] = seed
     if update:
         sc = sc.model_copy(update=update)
-    options = _options(
+    options = read_options(
         format=format,
         preset=preset,
-        column_map=_pairs(map_, "--map"),
-        constants=_pairs(set_, "--set"),
+        map_=map_,
+        set_=set_,
         time_unit=time_unit,
         assume_tz=assume_tz,
         task_tag=task_tag,
         strict=strict,
         rejects_out=rejects_out,
-        show_progress=sys.stderr.isatty(),
     )
     trace = load_trace(list(files), options)
     book = PriceBook()
