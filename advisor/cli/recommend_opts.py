@@ -109,17 +109,10 @@ def _safe(message: str) -> str:
 
 def print_recommendations(report: ReportData, file: IO[str], plain: bool = False) -> None:
     from advisor.render.labels import rich_label
+    from advisor.render.terminal import console_for
     from advisor.report.terminal import rationale_lines, recommendation_table
 
-    console = Console(
-        file=file,
-        no_color=plain,
-        highlight=False,
-        emoji=False,
-        soft_wrap=False,
-        width=None if file.isatty() else 160,
-        force_terminal=False if plain else None,
-    )
+    console = console_for(file, plain, pipe_width=160)
     console.print(recommendation_table(report, plain))
     for line in rationale_lines(report):
         console.print(f"· {line}")

@@ -158,17 +158,23 @@ def spend_table(result: Analysis, plain: bool = False) -> Table:
     return table
 
 
-def render(result: Analysis, file: IO[str], plain: bool = False) -> None:
-    """Print the analysis to ``file``."""
-    console = Console(
+def console_for(file: IO[str], plain: bool, pipe_width: int) -> Console:
+    """A console for report tables: terminal width on a tty, ``pipe_width`` columns in pipes and
+    files (tables are not squeezed to 80), no colour, emoji or forced terminal under ``--plain``."""
+    return Console(
         file=file,
         no_color=plain,
         highlight=False,
         emoji=False,
         soft_wrap=False,
-        width=None if file.isatty() else 200,
+        width=None if file.isatty() else pipe_width,
         force_terminal=False if plain else None,
     )
+
+
+def render(result: Analysis, file: IO[str], plain: bool = False) -> None:
+    """Print the analysis to ``file``."""
+    console = console_for(file, plain, pipe_width=200)
     console.print(quality_box(result, plain))
     console.print(spend_table(result, plain))
     console.print(
