@@ -38,6 +38,7 @@ from advisor.recommend.plan import Option, TaskPlan
 from advisor.recommend.settings import GpuOffer, RecommendSettings
 from advisor.recommend.sizing import (
     WARMUP_S,
+    SizedRun,
     Window,
     busiest_windows,
     fleet_scenario,
@@ -274,22 +275,30 @@ def _acceptable_threshold(current: int, opt: Option) -> int:
     return current - int(Fraction(one_time) / Fraction(MAX_PAYBACK_MONTHS))
 
 
-def _evaluate_fleet(
-    ctx: SearchContext, t: TaskFacts, run_: TaskRun, opt: Option, slo: float, seed: int
-) -> bool:
-    assert opt.profile is not None and opt.offer is not None and opt.replicas_guess is not None
-    sized = size_fleet(
+def _size_on_window(
+    ctx: SearchContext, run_: TaskRun, opt: Option, slo: float, guess: int, seed: int
+) -> SizedRun | None:
+    """Fewest replicas of ``opt``'s fleet holding ``slo`` on the task's search window."""
+    assert opt.profile is not None and opt.offer is not None
+    return size_fleet(
         window_input(run_.inp, run_.window),
         opt.profile,
         opt.offer.usd_per_hour,
         opt.offer.source,
         opt.offer.price_date,
         slo,
-        opt.replicas_guess,
+        guess,
         max_replicas=ctx.settings.max_replicas,
         seed=seed,
         escalation=opt.escalation,
     )
+
+
+def _evaluate_fleet(
+    ctx: SearchContext, t: TaskFacts, run_: TaskRun, opt: Option, slo: float, seed: int
+) -> bool:
+    assert opt.profile is not None and opt.offer is not None and opt.replicas_guess is not None
+    sized = _size_on_window(ctx, run_, opt, slo, opt.replicas_guess, seed)
     if sized is None:
         opt.status = "slo-miss"
         opt.detail = f"p95 above {slo:,.0f} ms even with {ctx.settings.max_replicas} replicas (simulated)"
@@ -396,18 +405,7 @@ def _verify(ctx: SearchContext, t: TaskFacts, opt: Option, slo: float) -> None:
     for seed in ctx.settings.seeds:
         if seed == ctx.settings.seed or seed in opt.seed_replicas:
             continue
-        sized = size_fleet(
-            window_input(run_.inp, run_.window),
-            opt.profile,
-            opt.offer.usd_per_hour,
-            opt.offer.source,
-            opt.offer.price_date,
-            slo,
-            opt.replicas,
-            max_replicas=ctx.settings.max_replicas,
-            seed=seed,
-            escalation=opt.escalation,
-        )
+        sized = _size_on_window(ctx, run_, opt, slo, opt.replicas, seed)
         opt.seed_replicas[seed] = sized.replicas if sized else ctx.settings.max_replicas
     opt.seed_replicas[ctx.settings.seed] = opt.replicas
 
