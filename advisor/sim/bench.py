@@ -117,6 +117,8 @@ def metrics(run: SingleRun, spec: BenchSpec) -> dict[str, Any]:
         "e2el_p95_ms": _pct(e2e, 95),
         "e2el_p99_ms": _pct(e2e, 99),
         "preemptions": int(run.book.preemptions.sum()),
+        "recomputed_tokens": run.core.resume_tokens - run.core.cache_hit_tokens,
+        "prefix_cache_hit_tokens": run.core.cache_hit_tokens,
         "engine_steps": run.core.steps,
     }
     vllm: dict[str, Any] = {

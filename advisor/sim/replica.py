@@ -172,6 +172,12 @@ class ReplicaCore:
         self.busy_s = 0.0
         self.steps = 0
         self.completed = 0
+        self.resumes = 0
+        """Admissions of preempted requests (each re-prefills what the prefix cache lost)."""
+        self.resume_tokens = 0
+        """Tokens those resumes needed computed again (prompt + generated so far)."""
+        self.cache_hit_tokens = 0
+        """Of ``resume_tokens``, the ones still in the prefix cache (not recomputed)."""
 
     # -- queries -----------------------------------------------------------------------------
 
@@ -316,7 +322,11 @@ class ReplicaCore:
                     span = self.cached.pop(req, None)
                     if span is not None:
                         self.reserved = reserved  # _cache_hit reads kv_used()
-                        todo = need - self._cache_hit(span, need)
+                        hit = self._cache_hit(span, need)
+                        todo = need - hit
+                        self.resumes += 1
+                        self.resume_tokens += need
+                        self.cache_hit_tokens += hit
                 waiting.popleft()
                 self._order += 1
                 running[req] = self._order
