@@ -48,6 +48,11 @@ def test_small_kv_cache_preempts_and_every_request_still_finishes() -> None:
     run = single.run_single(prof, inp, out, arrival_s=arr)
     book = run.book
     assert book.preemptions.sum() > 0
+    # every preemption is followed by one resume, which needs at least the prompt again
+    core = run.core
+    assert core.resumes == book.preemptions.sum()
+    assert core.resume_tokens >= (book.preemptions * book.input_tokens).sum()
+    assert 0 <= core.cache_hit_tokens < core.resume_tokens
     assert not book.failed.any()
     assert np.isfinite(book.finish_s).all()
     assert (book.first_token_s <= book.finish_s + 1e-12).all()
