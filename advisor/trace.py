@@ -14,10 +14,12 @@ Column dtypes (the contract between stages):
 - ``latency_ms``, ``ttft_ms``, ``cost_usd_reported``: float64, NaN when absent (measurements, not money
   we compute; reported cost is only ever compared, never summed into our figures)
 - ``service_tier``, ``finish_reason``, ``error_type``, ``feature``, ``user_id``, ``tenant``,
-  ``output_type``, ``prompt_fingerprint``, ``source``: str or None
+  ``output_type``, ``prompt_fingerprint``, ``source``: pandas ``str`` (Arrow-backed), NA when
+  absent — test with ``isna()``/``notna()``, never ``is None``
 - ``has_tools``: boolean (nullable)
-- ``tags``: JSON-encoded string map or None
-- ``task`` (str) and ``task_source`` (``field``/``tag``/``heuristic``): filled by segmentation
+- ``tags``: JSON-encoded string map (``str``), NA when absent
+- ``task`` (``str``, NA until segmentation names it) and ``task_source``
+  (``field``/``tag``/``heuristic``): filled by segmentation
 - ``src_file``, ``src_line``: where the record came from (for evidence, never printed with values)
 """
 

@@ -196,11 +196,8 @@ FROM u
 SQL = _build_sql()
 
 
-def run_batch(con: duckdb.DuckDBPyConnection, batch: Block) -> pa.Table:
-    """Columns ``i, blank, ok`` + canonical columns (times as epoch µs) for every line of a batch.
-
-    The batch must be valid UTF-8 (the caller checks). The Arrow array shares the batch buffer.
-    """
+def lines_table(batch: Block) -> pa.Table:
+    """``(i, line)`` for every line of a batch, zero-copy over its buffer (which must be UTF-8)."""
     n = batch.n
     offsets = pa.py_buffer((batch.starts - batch.starts[0]).astype(np.int64))
     data = pa.py_buffer(batch.buf)
@@ -210,9 +207,18 @@ def run_batch(con: duckdb.DuckDBPyConnection, batch: Block) -> pa.Table:
     lines = pa.LargeStringArray.from_buffers(n, offsets, data)
     table = pa.table({"i": pa.array(np.arange(n, dtype=np.int64)), "line": lines})
     # several record batches let DuckDB scan them on all threads (zero-copy slices)
-    table = pa.Table.from_batches(table.to_batches(max_chunksize=BATCH_ROWS))
-    con.register("lines", table)
+    return pa.Table.from_batches(table.to_batches(max_chunksize=BATCH_ROWS))
+
+
+def run_lines(con: duckdb.DuckDBPyConnection, lines: pa.Table) -> pa.Table:
+    """Columns ``i, blank, ok`` + canonical columns (times as epoch µs) for a table ``(i, line)``."""
+    con.register("lines", lines)
     try:
         return con.sql(SQL).to_arrow_table()
     finally:
         con.unregister("lines")
+
+
+def run_batch(con: duckdb.DuckDBPyConnection, batch: Block) -> pa.Table:
+    """``run_lines`` over every line of a batch (which must be valid UTF-8)."""
+    return run_lines(con, lines_table(batch))

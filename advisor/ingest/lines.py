@@ -45,6 +45,19 @@ class LineBatch:
         return self.starts[:-1] + self.first_offset
 
 
+SPLIT_BYTES = 1 << 22
+"""Newlines are searched per 4 MB so the comparison's temporary stays in cache."""
+
+
+def _newlines(buf: bytes) -> np.ndarray:
+    """Offsets of every ``\\n`` in ``buf``."""
+    arr = np.frombuffer(buf, dtype=np.uint8)
+    if len(arr) <= SPLIT_BYTES:
+        return np.flatnonzero(arr == 10)
+    parts = [np.flatnonzero(arr[i : i + SPLIT_BYTES] == 10) + i for i in range(0, len(arr), SPLIT_BYTES)]
+    return np.concatenate(parts)
+
+
 def iter_line_batches(chunks: Iterable[bytes], max_line_bytes: int) -> Iterator[LineBatch]:
     """Batches of complete lines; a line longer than ``max_line_bytes`` is skipped and reported.
 
@@ -87,8 +100,7 @@ def iter_line_batches(chunks: Iterable[bytes], max_line_bytes: int) -> Iterator[
         else:
             buf = chunk
             buf_offset = chunk_offset
-        arr = np.frombuffer(buf, dtype=np.uint8)
-        nls = np.flatnonzero(arr == 10)
+        nls = _newlines(buf)
         if len(nls):
             ends = nls + 1
             lengths = np.diff(np.concatenate(([0], ends)))
@@ -134,7 +146,11 @@ def iter_line_batches(chunks: Iterable[bytes], max_line_bytes: int) -> Iterator[
 
 @dataclass
 class Block:
-    """Several batches joined into one buffer, so one DuckDB query covers many chunks."""
+    """Several batches joined into one buffer, so one DuckDB query covers many chunks.
+
+    Line *i* is ``buf[starts[i]:starts[i + 1]]``; ``starts[0]`` need not be 0 (a block made of one
+    batch keeps that batch's buffer, which may hold bytes before and after its lines).
+    """
 
     buf: bytes
     starts: np.ndarray
@@ -148,31 +164,27 @@ class Block:
 
 
 def _join(parts: list[LineBatch]) -> Block:
+    long_lines = [ll for b in parts for ll in b.long_lines]
+    parts = [b for b in parts if b.n]
+    if not parts:
+        empty = np.zeros(0, dtype=np.int64)
+        return Block(b"", np.zeros(1, dtype=np.int64), empty, empty, long_lines)
+    if len(parts) == 1:  # the usual case with large chunks: no copy, offsets stay absolute
+        b = parts[0]
+        return Block(b.buf, b.starts.astype(np.int64), b.line_numbers(), b.offsets(), long_lines)
     bufs: list[bytes] = []
     starts: list[np.ndarray] = []
-    line_no: list[np.ndarray] = []
-    offset: list[np.ndarray] = []
-    long_lines: list[LongLine] = []
     pos = 0
     for b in parts:
-        long_lines.extend(b.long_lines)
-        if b.n == 0:
-            continue
         lo, hi = int(b.starts[0]), int(b.starts[-1])
         bufs.append(b.buf[lo:hi] if (lo, hi) != (0, len(b.buf)) else b.buf)
         starts.append(b.starts[:-1] - lo + pos)
-        line_no.append(b.line_numbers())
-        offset.append(b.offsets())
         pos += hi - lo
-    if not bufs:
-        empty = np.zeros(0, dtype=np.int64)
-        return Block(b"", np.zeros(1, dtype=np.int64), empty, empty, long_lines)
-    buf = bufs[0] if len(bufs) == 1 else b"".join(bufs)
     return Block(
-        buf,
+        b"".join(bufs),
         np.concatenate([*starts, np.array([pos], dtype=np.int64)]).astype(np.int64),
-        np.concatenate(line_no),
-        np.concatenate(offset),
+        np.concatenate([b.line_numbers() for b in parts]),
+        np.concatenate([b.offsets() for b in parts]),
         long_lines,
     )
 
