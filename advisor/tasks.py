@@ -62,6 +62,8 @@ def _tag_value(raw: str, key: str | None) -> str | None:
 
 def tag_tasks(tags: Codes, task_tag: str | None = None) -> Codes:
     """Task per row from the ``tags`` column, decided once per distinct tags string."""
+    if len(tags.uniques) == 0:  # no tags logged: nothing to parse, no per-row work
+        return tags
     named = np.array([_tag_value(u, task_tag) for u in tags.uniques] + [None], dtype=object)
     codes, uniques = pd.factorize(named[tags.codes], use_na_sentinel=True)
     return Codes(np.asarray(codes, dtype=np.int64), np.asarray(uniques, dtype=object))
@@ -98,10 +100,11 @@ def _keep_reader_source(df: pd.DataFrame, has_task: np.ndarray, source: np.ndarr
     given = factorize(df, "task_source")
     if len(given.uniques) == 0:
         return
-    known = np.array([TASK_SOURCES.index(u) if u in TASK_SOURCES else -1 for u in given.uniques] + [-1])
+    known = np.array(
+        [TASK_SOURCES.index(u) if u in TASK_SOURCES else -1 for u in given.uniques] + [-1], dtype=np.int8
+    )
     from_reader = known[given.codes]
-    keep = has_task & (from_reader >= 0)
-    source[keep] = from_reader[keep]
+    np.copyto(source, from_reader, where=has_task & (from_reader >= 0))
 
 
 def segment(df: pd.DataFrame, task_tag: str | None = None) -> pd.DataFrame:
@@ -120,8 +123,8 @@ def segment(df: pd.DataFrame, task_tag: str | None = None) -> pd.DataFrame:
             labels = tag_tasks(labels, task_tag)
         use = (code < 0) & labels.present
         if use.any():
-            code[use] = labels.codes[use] + len(table)
-            source[use] = src
+            np.copyto(code, labels.codes + len(table), where=use)
+            np.copyto(source, np.int8(src), where=use)
             if col == "task":
                 _keep_reader_source(df, use, source)
         table.extend(labels.uniques)
@@ -132,11 +135,14 @@ def segment(df: pd.DataFrame, task_tag: str | None = None) -> pd.DataFrame:
     table.extend(HEURISTIC_CLASSES)
     # The same label may come from several sources: merge duplicates, keep only used categories.
     remap, categories = pd.factorize(np.asarray(table, dtype=object))
+    remap = np.asarray(remap)
     used = np.zeros(len(categories), dtype=bool)
-    used[np.unique(np.asarray(remap)[np.unique(code)])] = True
-    compact = np.cumsum(used) - 1
+    used[remap[np.bincount(code, minlength=len(table)) > 0]] = True
+    lut = (np.cumsum(used) - 1)[remap]  # table entry -> compact category code, one gather per row
     task = pd.Categorical.from_codes(
-        compact[np.asarray(remap)[code]], categories=pd.Index(np.asarray(categories)[used], dtype=object)
+        lut[code], categories=pd.Index(np.asarray(categories)[used], dtype=object), validate=False
     )
-    task_source = pd.Categorical.from_codes(source, categories=pd.Index(TASK_SOURCES, dtype=object))
+    task_source = pd.Categorical.from_codes(
+        source, categories=pd.Index(TASK_SOURCES, dtype=object), validate=False
+    )
     return df.assign(task=pd.Series(task, index=df.index), task_source=pd.Series(task_source, index=df.index))
