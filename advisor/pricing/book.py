@@ -181,6 +181,9 @@ class PriceBook:
             return PricedTrace(out, sources, unpriced, self.price_data)
         ts_ns = _utc_ns(df["ts_start"])
         cols = {c: _int_col(df, c) for c in R.USAGE_COLUMNS}
+        used = {c for c, v in cols.items() if v.any()}
+        zeros = np.zeros(n, dtype=np.int64)
+        zeros.flags.writeable = False  # shared by every group: read-only
         gid, groups = combine(
             factorize(df, "provider"), factorize(df, "model"), factorize(df, "service_tier")
         )
@@ -190,7 +193,9 @@ class PriceBook:
             rows = slice(None) if order is None else order[int(bounds[g]) : int(bounds[g + 1])]
             provider, model = str(provider_label or ""), str(model_label or "")
             svc_tier = None if svc is None else str(svc)
-            sub = {c: v[rows] for c, v in cols.items()}
+            size = n if order is None else len(rows)
+            # An all-zero column (no cache writes, no reasoning) is a zero view, not a gather.
+            sub = {c: v[rows] if c in used else zeros[:size] for c, v in cols.items()}
             try:
                 resolved = self._resolve(provider, model)
                 g_cost, g_valid, g_sources = self._price_group(resolved, ts_ns[rows], sub, svc_tier)
