@@ -51,10 +51,14 @@ def _never_logged(col: pd.Series) -> bool:
 
 def factorize(df: pd.DataFrame, name: str) -> Codes:
     """Codes of a string column; NA and empty strings are both 'missing'."""
-    n = len(df)
     if name not in df.columns:
-        return Codes(np.full(n, -1, dtype=np.int64), np.array([], dtype=object))
-    col = df[name]
+        return Codes(np.full(len(df), -1, dtype=np.int64), np.array([], dtype=object))
+    return factorize_series(df[name])
+
+
+def factorize_series(col: pd.Series) -> Codes:
+    """``factorize`` of one column (e.g. a subset of a trace's rows)."""
+    n = len(col)
     if isinstance(col.dtype, pd.CategoricalDtype):  # codes already exist: no hashing at all
         codes = col.cat.codes.to_numpy().astype(np.int64)
         uniques = np.asarray(col.cat.categories, dtype=object)
@@ -78,11 +82,12 @@ def combine(*parts: Codes) -> tuple[np.ndarray, list[tuple[object, ...]]]:
 
     Missing labels become ``None`` in the tuples. Group ids are dense (0..k-1) in first-seen order.
     """
-    n = len(parts[0].codes)
-    key = np.zeros(n, dtype=np.int64)
-    space = 1
-    for p in parts:
-        key = key * (len(p.uniques) + 1) + (p.codes + 1)
+    key = np.add(parts[0].codes, 1, dtype=np.int64)  # a fresh int64 array: the loop works in place
+    space = len(parts[0].uniques) + 1
+    for p in parts[1:]:
+        key *= len(p.uniques) + 1
+        key += p.codes
+        key += 1
         space *= len(p.uniques) + 1
     gid, first_keys = dense_ids(key, space)
     labels: list[tuple[object, ...]] = []

@@ -22,7 +22,7 @@ from typing import Final
 import numpy as np
 import pandas as pd
 
-from advisor.labels import Codes, factorize
+from advisor.labels import Codes, factorize, factorize_series
 from advisor.trace import MAX_LABEL
 
 FUNCTION_CALLING: Final = "function-calling"
@@ -74,23 +74,41 @@ TASK_SOURCES: Final = ("field", "tag", "heuristic")
 HEURISTIC_COLUMNS: Final = ("has_tools", "output_type", "finish_reason", "status", "output_tokens")
 
 
-def heuristic_codes(df: pd.DataFrame) -> np.ndarray:
-    """Index into ``HEURISTIC_CLASSES`` per row, from the request's shape alone (module docstring)."""
-    n = len(df)
-    tool = (
-        df["has_tools"].fillna(False).to_numpy(dtype=bool) if "has_tools" in df.columns else np.zeros(n, bool)
-    )
-    out_type = factorize(df, "output_type")
-    finish = factorize(df, "finish_reason")
+def heuristic_codes(df: pd.DataFrame, rows: np.ndarray | None = None) -> np.ndarray:
+    """Index into ``HEURISTIC_CLASSES`` per row, from the request's shape alone (module docstring).
+
+    ``rows`` (positions) limits the work to the requests no label named: only those rows of the
+    shape columns are read, never a copy of the whole frame.
+    """
+
+    def column(name: str) -> pd.Series | None:
+        if name not in df.columns:
+            return None
+        col = df[name]
+        return col if rows is None else col.iloc[rows]
+
+    def codes(name: str) -> Codes:
+        col = column(name)
+        if col is None:
+            return Codes(np.full(n, -1, dtype=np.int64), np.array([], dtype=object))
+        return factorize_series(col)
+
+    n = len(df) if rows is None else len(rows)
+    has_tools = column("has_tools")
+    tool = np.zeros(n, bool) if has_tools is None else has_tools.fillna(False).to_numpy(dtype=bool)
+    out_type = codes("output_type")
+    finish = codes("finish_reason")
     tool = tool | out_type.where_unique(out_type.uniques == "tool_call")
     tool |= finish.where_unique(np.isin(finish.uniques, list(TOOL_FINISH_REASONS)))
     json_out = out_type.where_unique(out_type.uniques == "json")
     if "status" in df.columns:
-        status = factorize(df, "status")
+        status = codes("status")
         ok = status.where_unique(status.uniques == "ok")
     else:
         ok = np.ones(n, dtype=bool)
-    out_tok = df["output_tokens"].to_numpy()
+    out_tok = df["output_tokens"].to_numpy()  # a required column
+    if rows is not None:
+        out_tok = out_tok[rows]
     short = ok & (out_tok >= 1) & (out_tok <= CLASSIFICATION_MAX_OUTPUT)
     return np.select([tool, json_out, short], [0, 1, 2], default=3).astype(np.int64)
 
@@ -129,9 +147,11 @@ def segment(df: pd.DataFrame, task_tag: str | None = None) -> pd.DataFrame:
                 _keep_reader_source(df, use, source)
         table.extend(labels.uniques)
     todo = code < 0
-    if todo.any():
-        shape = df[[c for c in HEURISTIC_COLUMNS if c in df.columns]]
-        code[todo] = heuristic_codes(shape if todo.all() else shape.loc[todo]) + len(table)
+    if todo.all():
+        code = heuristic_codes(df) + len(table)
+    elif todo.any():
+        rows = np.flatnonzero(todo)
+        code[rows] = heuristic_codes(df, rows) + len(table)
     table.extend(HEURISTIC_CLASSES)
     # The same label may come from several sources: merge duplicates, keep only used categories.
     remap, categories = pd.factorize(np.asarray(table, dtype=object))
