@@ -35,10 +35,6 @@ class Codes:
         return table[self.codes]
 
 
-def _is_missing(value: object) -> bool:
-    return value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and value != value)
-
-
 _PROBE_ROWS = 64
 
 
