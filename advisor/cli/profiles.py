@@ -15,14 +15,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import typer
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
 
 from advisor.cli import app
 from advisor.errors import ConfigError, ThresholdExceeded
 
-if TYPE_CHECKING:  # the profile, sheet and pricing modules load inside the commands that use them
+if TYPE_CHECKING:  # rich, the profile, sheet and pricing modules load inside the commands using them
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
     from advisor.profiles.bench import BenchPoint, Identity
     from advisor.profiles.model import EngineProfile
 
@@ -31,16 +32,22 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 def safe(value: object, limit: int = 200) -> Text:
     """Terminal-safe text: control and bidi characters removed, length capped, no markup."""
+    from rich.text import Text
+
     text = _CONTROL.sub("", str(value))
     return Text(text if len(text) <= limit else text[: limit - 1] + "…")
 
 
 def _out() -> Console:
+    from rich.console import Console
+
     # Piped output keeps whole ids and prices rather than 80-column ellipses.
     return Console(file=sys.stdout, highlight=False, width=None if sys.stdout.isatty() else 200)
 
 
 def _err() -> Console:
+    from rich.console import Console
+
     return Console(file=sys.stderr, highlight=False, soft_wrap=True)
 
 
@@ -125,6 +132,8 @@ def _identity(
 
 
 def _points_table(points: list[BenchPoint]) -> Table:
+    from rich.table import Table
+
     t = Table(title="measured points", show_lines=False)
     for col in ("point", "conc.", "in", "out", "ITL ms", "TTFT ms", "ok", "failed"):
         t.add_column(col, justify="left" if col == "point" else "right")
@@ -452,6 +461,8 @@ def profiles_list(
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Every profile advisor can use, with its source, date and measured/estimated."""
+    from rich.table import Table
+
     from advisor.profiles.registry import list_profiles
 
     profiles = list_profiles(_user_profiles(profile, overrides))
@@ -487,6 +498,8 @@ def prices_command(
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """API token prices (genai-prices, offline) and GPU-hour prices (advisor's sheet), dated and sourced."""
+    from rich.table import Table
+
     from advisor.sheets.api_prices import api_price, genai_prices_version
     from advisor.sheets.loaders import load_api_latency, load_gpu_prices
     from advisor.sheets.overrides import Overrides, load_overrides
