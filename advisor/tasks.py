@@ -136,10 +136,15 @@ def segment(df: pd.DataFrame, task_tag: str | None = None) -> pd.DataFrame:
     source = np.full(n, 2, dtype=np.int8)
     table: list[object] = []
     for col, src in (("task", 0), ("feature", 0), ("tags", 1)):
-        labels = factorize(df, col)
+        todo = code < 0
+        if col not in df.columns or not todo.any():
+            continue  # nothing left for this label to name
+        if not todo.all() and df[col].iloc[np.flatnonzero(todo)].isna().all():
+            continue  # not logged on the rows still unnamed: no need to read the whole column
+        labels = factorize(df, col)  # whole column: categories keep first-seen order
         if col == "tags":
             labels = tag_tasks(labels, task_tag)
-        use = (code < 0) & labels.present
+        use = todo & labels.present
         if use.any():
             np.copyto(code, labels.codes + len(table), where=use)
             np.copyto(source, np.int8(src), where=use)
