@@ -12,14 +12,15 @@ from contextlib import ExitStack
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from advisor.current import CurrentSpend, current_spend
 from advisor.errors import InputError
-from advisor.ingest.options import ReadOptions
-from advisor.labels import categorize
-from advisor.pricing import PriceBook, PricedTrace
-from advisor.tasks import segment
-from advisor.trace import DataQuality, Trace
+
+if TYPE_CHECKING:  # the stages (pandas, genai-prices, DuckDB) load on first use: `--help` stays fast
+    from advisor.current import CurrentSpend
+    from advisor.ingest.options import ReadOptions
+    from advisor.pricing import PriceBook, PricedTrace
+    from advisor.trace import DataQuality, Trace
 
 SAMPLE_NAME = "sample_trace.jsonl.gz"
 DEFAULT_MAX_REJECT_RATE = 0.01
@@ -67,6 +68,11 @@ def analyze_trace(
     book: PriceBook | None = None,
 ) -> Analysis:
     """Segment, price and aggregate an already-read trace."""
+    from advisor.current import current_spend
+    from advisor.labels import categorize
+    from advisor.pricing import PriceBook
+    from advisor.tasks import segment
+
     if len(trace.df) == 0:
         raise InputError(inputs[0] if inputs else "<input>", "no records accepted; nothing to analyse")
     df = categorize(trace.df, LABEL_COLUMNS)
@@ -107,6 +113,8 @@ def analyze(
     Raises ``InputError`` for file-level problems; record-level problems are counted in
     ``Analysis.quality`` and judged against ``max_reject_rate``.
     """
+    from advisor.ingest.options import ReadOptions
+
     options = options or ReadOptions()
     with ExitStack() as stack:
         if paths:

@@ -15,7 +15,7 @@ import pandas as pd
 
 from advisor.labels import combine, dense_ids, factorize, group_order
 from advisor.pricing import PriceData, PricedTrace, PriceSource
-from advisor.pricing.money import group_sum_exact, group_sum_pico, sum_pico
+from advisor.pricing.money import group_sum_exact, group_sum_pico
 from advisor.units import usd_from_pico
 
 GROUP_KEYS = ("task", "provider", "model")
@@ -139,7 +139,7 @@ def current_spend(priced: PricedTrace) -> CurrentSpend:
         total_unpriced_requests=int(unpriced.sum()),
         total_input_tokens=sum(in_sums),
         total_output_tokens=sum(out_sums),
-        total_cost_usd=usd_from_pico(sum_pico(cost)),
+        total_cost_usd=usd_from_pico(sum(costs)),  # exact: the groups partition the rows
         window_start=start,
         window_end=end,
         window_minutes=window_minutes,
@@ -197,13 +197,13 @@ def _latency_quantiles(df: pd.DataFrame, gid: np.ndarray, k: int) -> tuple[np.nd
     has = ~np.isnan(lat)
     if not has.any():
         return p50, p95
-    g, v = gid[has], lat[has]
+    g, v = (gid, lat) if has.all() else (gid[has], lat[has])
     order, bounds = group_order(g, k)
     v = v[order]
     for i in range(k):
         part = v[bounds[i] : bounds[i + 1]]
-        if len(part):
-            p50[i], p95[i] = np.quantile(part, [0.5, 0.95])
+        if len(part):  # ``v`` is our own gathered copy: partition it in place
+            p50[i], p95[i] = np.quantile(part, [0.5, 0.95], overwrite_input=True)
     return p50, p95
 
 

@@ -35,16 +35,26 @@ class Codes:
         return table[self.codes]
 
 
-def _is_missing(value: object) -> bool:
-    return value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and value != value)
+_PROBE_ROWS = 64
+
+
+def _never_logged(col: pd.Series) -> bool:
+    """All values missing (a field the logs never carry): a sampled probe first, so a column with
+    values is factorised straight away instead of paying a full NA scan too."""
+    step = max(1, len(col) // _PROBE_ROWS)
+    return bool(col.iloc[::step].isna().all()) and bool(col.isna().all())
 
 
 def factorize(df: pd.DataFrame, name: str) -> Codes:
     """Codes of a string column; NA and empty strings are both 'missing'."""
-    n = len(df)
     if name not in df.columns:
-        return Codes(np.full(n, -1, dtype=np.int64), np.array([], dtype=object))
-    col = df[name]
+        return Codes(np.full(len(df), -1, dtype=np.int64), np.array([], dtype=object))
+    return factorize_series(df[name])
+
+
+def factorize_series(col: pd.Series) -> Codes:
+    """``factorize`` of one column (e.g. a subset of a trace's rows)."""
+    n = len(col)
     if isinstance(col.dtype, pd.CategoricalDtype):  # codes already exist: no hashing at all
         codes = col.cat.codes.to_numpy().astype(np.int64)
         uniques = np.asarray(col.cat.categories, dtype=object)
@@ -52,9 +62,7 @@ def factorize(df: pd.DataFrame, name: str) -> Codes:
         if empty.any():
             codes = np.where(np.append(empty, True)[codes], -1, codes)
         return Codes(codes, uniques)
-    if (
-        n and pd.isna(col.iat[0]) and col.isna().all()
-    ):  # cheap probe before the full scan  # common: field never logged
+    if n and _never_logged(col):
         return Codes(np.full(n, -1, dtype=np.int64), np.array([], dtype=object))
     codes, uniques = pd.factorize(col, use_na_sentinel=True)
     uniques = np.asarray(uniques, dtype=object)
@@ -70,11 +78,12 @@ def combine(*parts: Codes) -> tuple[np.ndarray, list[tuple[object, ...]]]:
 
     Missing labels become ``None`` in the tuples. Group ids are dense (0..k-1) in first-seen order.
     """
-    n = len(parts[0].codes)
-    key = np.zeros(n, dtype=np.int64)
-    space = 1
-    for p in parts:
-        key = key * (len(p.uniques) + 1) + (p.codes + 1)
+    key = np.add(parts[0].codes, 1, dtype=np.int64)  # a fresh int64 array: the loop works in place
+    space = len(parts[0].uniques) + 1
+    for p in parts[1:]:
+        key *= len(p.uniques) + 1
+        key += p.codes
+        key += 1
         space *= len(p.uniques) + 1
     gid, first_keys = dense_ids(key, space)
     labels: list[tuple[object, ...]] = []

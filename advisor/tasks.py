@@ -22,7 +22,7 @@ from typing import Final
 import numpy as np
 import pandas as pd
 
-from advisor.labels import Codes, factorize
+from advisor.labels import Codes, factorize, factorize_series
 from advisor.trace import MAX_LABEL
 
 FUNCTION_CALLING: Final = "function-calling"
@@ -62,6 +62,8 @@ def _tag_value(raw: str, key: str | None) -> str | None:
 
 def tag_tasks(tags: Codes, task_tag: str | None = None) -> Codes:
     """Task per row from the ``tags`` column, decided once per distinct tags string."""
+    if len(tags.uniques) == 0:  # no tags logged: nothing to parse, no per-row work
+        return tags
     named = np.array([_tag_value(u, task_tag) for u in tags.uniques] + [None], dtype=object)
     codes, uniques = pd.factorize(named[tags.codes], use_na_sentinel=True)
     return Codes(np.asarray(codes, dtype=np.int64), np.asarray(uniques, dtype=object))
@@ -72,23 +74,41 @@ TASK_SOURCES: Final = ("field", "tag", "heuristic")
 HEURISTIC_COLUMNS: Final = ("has_tools", "output_type", "finish_reason", "status", "output_tokens")
 
 
-def heuristic_codes(df: pd.DataFrame) -> np.ndarray:
-    """Index into ``HEURISTIC_CLASSES`` per row, from the request's shape alone (module docstring)."""
-    n = len(df)
-    tool = (
-        df["has_tools"].fillna(False).to_numpy(dtype=bool) if "has_tools" in df.columns else np.zeros(n, bool)
-    )
-    out_type = factorize(df, "output_type")
-    finish = factorize(df, "finish_reason")
+def heuristic_codes(df: pd.DataFrame, rows: np.ndarray | None = None) -> np.ndarray:
+    """Index into ``HEURISTIC_CLASSES`` per row, from the request's shape alone (module docstring).
+
+    ``rows`` (positions) limits the work to the requests no label named: only those rows of the
+    shape columns are read, never a copy of the whole frame.
+    """
+
+    def column(name: str) -> pd.Series | None:
+        if name not in df.columns:
+            return None
+        col = df[name]
+        return col if rows is None else col.iloc[rows]
+
+    def codes(name: str) -> Codes:
+        col = column(name)
+        if col is None:
+            return Codes(np.full(n, -1, dtype=np.int64), np.array([], dtype=object))
+        return factorize_series(col)
+
+    n = len(df) if rows is None else len(rows)
+    has_tools = column("has_tools")
+    tool = np.zeros(n, bool) if has_tools is None else has_tools.fillna(False).to_numpy(dtype=bool)
+    out_type = codes("output_type")
+    finish = codes("finish_reason")
     tool = tool | out_type.where_unique(out_type.uniques == "tool_call")
     tool |= finish.where_unique(np.isin(finish.uniques, list(TOOL_FINISH_REASONS)))
     json_out = out_type.where_unique(out_type.uniques == "json")
     if "status" in df.columns:
-        status = factorize(df, "status")
+        status = codes("status")
         ok = status.where_unique(status.uniques == "ok")
     else:
         ok = np.ones(n, dtype=bool)
-    out_tok = df["output_tokens"].to_numpy()
+    out_tok = df["output_tokens"].to_numpy()  # a required column
+    if rows is not None:
+        out_tok = out_tok[rows]
     short = ok & (out_tok >= 1) & (out_tok <= CLASSIFICATION_MAX_OUTPUT)
     return np.select([tool, json_out, short], [0, 1, 2], default=3).astype(np.int64)
 
@@ -98,10 +118,11 @@ def _keep_reader_source(df: pd.DataFrame, has_task: np.ndarray, source: np.ndarr
     given = factorize(df, "task_source")
     if len(given.uniques) == 0:
         return
-    known = np.array([TASK_SOURCES.index(u) if u in TASK_SOURCES else -1 for u in given.uniques] + [-1])
+    known = np.array(
+        [TASK_SOURCES.index(u) if u in TASK_SOURCES else -1 for u in given.uniques] + [-1], dtype=np.int8
+    )
     from_reader = known[given.codes]
-    keep = has_task & (from_reader >= 0)
-    source[keep] = from_reader[keep]
+    np.copyto(source, from_reader, where=has_task & (from_reader >= 0))
 
 
 def segment(df: pd.DataFrame, task_tag: str | None = None) -> pd.DataFrame:
@@ -115,28 +136,38 @@ def segment(df: pd.DataFrame, task_tag: str | None = None) -> pd.DataFrame:
     source = np.full(n, 2, dtype=np.int8)
     table: list[object] = []
     for col, src in (("task", 0), ("feature", 0), ("tags", 1)):
-        labels = factorize(df, col)
+        todo = code < 0
+        if col not in df.columns or not todo.any():
+            continue  # nothing left for this label to name
+        if not todo.all() and df[col].iloc[np.flatnonzero(todo)].isna().all():
+            continue  # not logged on the rows still unnamed: no need to read the whole column
+        labels = factorize(df, col)  # whole column: categories keep first-seen order
         if col == "tags":
             labels = tag_tasks(labels, task_tag)
-        use = (code < 0) & labels.present
+        use = todo & labels.present
         if use.any():
-            code[use] = labels.codes[use] + len(table)
-            source[use] = src
+            np.copyto(code, labels.codes + len(table), where=use)
+            np.copyto(source, np.int8(src), where=use)
             if col == "task":
                 _keep_reader_source(df, use, source)
         table.extend(labels.uniques)
     todo = code < 0
-    if todo.any():
-        shape = df[[c for c in HEURISTIC_COLUMNS if c in df.columns]]
-        code[todo] = heuristic_codes(shape if todo.all() else shape.loc[todo]) + len(table)
+    if todo.all():
+        code = heuristic_codes(df) + len(table)
+    elif todo.any():
+        rows = np.flatnonzero(todo)
+        code[rows] = heuristic_codes(df, rows) + len(table)
     table.extend(HEURISTIC_CLASSES)
     # The same label may come from several sources: merge duplicates, keep only used categories.
     remap, categories = pd.factorize(np.asarray(table, dtype=object))
+    remap = np.asarray(remap)
     used = np.zeros(len(categories), dtype=bool)
-    used[np.unique(np.asarray(remap)[np.unique(code)])] = True
-    compact = np.cumsum(used) - 1
+    used[remap[np.bincount(code, minlength=len(table)) > 0]] = True
+    lut = (np.cumsum(used) - 1)[remap]  # table entry -> compact category code, one gather per row
     task = pd.Categorical.from_codes(
-        compact[np.asarray(remap)[code]], categories=pd.Index(np.asarray(categories)[used], dtype=object)
+        lut[code], categories=pd.Index(np.asarray(categories)[used], dtype=object), validate=False
     )
-    task_source = pd.Categorical.from_codes(source, categories=pd.Index(TASK_SOURCES, dtype=object))
+    task_source = pd.Categorical.from_codes(
+        source, categories=pd.Index(TASK_SOURCES, dtype=object), validate=False
+    )
     return df.assign(task=pd.Series(task, index=df.index), task_source=pd.Series(task_source, index=df.index))

@@ -12,39 +12,42 @@ import re
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
-from rich.text import Text
 
 from advisor.cli import app
 from advisor.errors import ConfigError, ThresholdExceeded
-from advisor.profiles.bench import BenchPoint, Identity, fit_profile
-from advisor.profiles.importers import read_bench_files
-from advisor.profiles.model import EngineProfile
-from advisor.profiles.registry import find_profile, list_profiles
-from advisor.sheets.api_prices import api_price, genai_prices_version
-from advisor.sheets.loaders import load_api_latency, load_gpu_prices, load_hardware
-from advisor.sheets.overrides import Overrides, load_overrides
+
+if TYPE_CHECKING:  # rich, the profile, sheet and pricing modules load inside the commands using them
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    from advisor.profiles.bench import BenchPoint, Identity
+    from advisor.profiles.model import EngineProfile
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def safe(value: object, limit: int = 200) -> Text:
     """Terminal-safe text: control and bidi characters removed, length capped, no markup."""
+    from rich.text import Text
+
     text = _CONTROL.sub("", str(value))
     return Text(text if len(text) <= limit else text[: limit - 1] + "…")
 
 
 def _out() -> Console:
+    from rich.console import Console
+
     # Piped output keeps whole ids and prices rather than 80-column ellipses.
     return Console(file=sys.stdout, highlight=False, width=None if sys.stdout.isatty() else 200)
 
 
 def _err() -> Console:
+    from rich.console import Console
+
     return Console(file=sys.stderr, highlight=False, soft_wrap=True)
 
 
@@ -77,6 +80,10 @@ def _identity(
     cold_start_s: float | None,
 ) -> Identity:
     """Profile identity: flags first, then the shipped profile of the same setup, then physics."""
+    from advisor.profiles.bench import Identity
+    from advisor.profiles.registry import find_profile
+    from advisor.sheets.loaders import load_hardware
+
     try:
         template: EngineProfile | None = find_profile(model, precision, gpu)
     except ConfigError:
@@ -125,6 +132,8 @@ def _identity(
 
 
 def _points_table(points: list[BenchPoint]) -> Table:
+    from rich.table import Table
+
     t = Table(title="measured points", show_lines=False)
     for col in ("point", "conc.", "in", "out", "ITL ms", "TTFT ms", "ok", "failed"):
         t.add_column(col, justify="left" if col == "point" else "right")
@@ -171,6 +180,8 @@ def _finish(
     aborted: str | None = None,
 ) -> None:
     """Fit, write the profile and its raw points, report; partial data is always kept."""
+    from advisor.profiles.bench import fit_profile
+
     profile: EngineProfile | None = None
     fit_error: str | None = None
     if aborted is None:
@@ -331,6 +342,8 @@ def profile_command(
         max_num_batched_tokens=max_num_batched_tokens,
         cold_start_s=cold_start_s,
     )
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     started = datetime.now(tz=UTC)
     with Progress(
         TextColumn("{task.description}"),
@@ -396,6 +409,8 @@ def profile_import(
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Fit a profile from `vllm bench serve --save-result` files or GuideLLM reports (one per concurrency)."""
+    from advisor.profiles.importers import read_bench_files
+
     if precision not in ("bf16", "fp8"):
         raise ConfigError("--precision must be bf16 or fp8")
     points, when, kinds = read_bench_files(files)
@@ -428,6 +443,8 @@ profiles_app = typer.Typer(help="Engine profiles: shipped defaults and your own.
 
 
 def _user_profiles(profile: list[Path] | None, overrides: Path | None) -> list[Path]:
+    from advisor.sheets.overrides import load_overrides
+
     paths = list(profile or [])
     if overrides is not None:
         ov, _ = load_overrides(overrides)
@@ -444,6 +461,10 @@ def profiles_list(
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Every profile advisor can use, with its source, date and measured/estimated."""
+    from rich.table import Table
+
+    from advisor.profiles.registry import list_profiles
+
     profiles = list_profiles(_user_profiles(profile, overrides))
     if as_json:
         _print_json([p.model_dump(mode="json") for p in profiles])
@@ -477,6 +498,12 @@ def prices_command(
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """API token prices (genai-prices, offline) and GPU-hour prices (advisor's sheet), dated and sourced."""
+    from rich.table import Table
+
+    from advisor.sheets.api_prices import api_price, genai_prices_version
+    from advisor.sheets.loaders import load_api_latency, load_gpu_prices
+    from advisor.sheets.overrides import Overrides, load_overrides
+
     ov = load_overrides(overrides)[0] if overrides else Overrides()
     latency = load_api_latency()
     names = list(model) if model else ([] if gpu else [m.id for m in latency.models])

@@ -7,13 +7,14 @@ passes the values to ``read_options`` to build ``ReadOptions``.
 from __future__ import annotations
 
 import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from pydantic import ValidationError
 
 from advisor.errors import ConfigError
-from advisor.ingest.options import ReadOptions
+
+if TYPE_CHECKING:  # the ingest package (pandas, DuckDB) loads when options are built, not for --help
+    from advisor.ingest.options import ReadOptions
 
 FormatFlag = Annotated[
     str, typer.Option("--format", help="Reader: auto, canonical, openai, anthropic, litellm, otel, csv.")
@@ -56,6 +57,10 @@ def read_options(
     rejects_out: str | None,
 ) -> ReadOptions:
     """``ReadOptions`` from the reader flags; errors name the option and the rule, never the value."""
+    from pydantic import ValidationError
+
+    from advisor.ingest.options import ReadOptions
+
     kwargs = {
         "format": format,
         "preset": preset,

@@ -10,12 +10,10 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import click
 import typer
-from rich.console import Console
-from rich.table import Table
 from typer.core import TyperGroup
 
 from advisor.cli import app
@@ -33,6 +31,9 @@ from advisor.cli.reader_flags import (
     read_options,
 )
 from advisor.errors import ConfigError
+
+if TYPE_CHECKING:  # rich loads when a table is drawn, not for --json or --help
+    from rich.console import Console
 
 
 class _DefaultToRun(TyperGroup):
@@ -58,6 +59,8 @@ def _ms(x: float) -> str:
 
 
 def _console(plain: bool) -> Console:
+    from rich.console import Console
+
     width = None if sys.stdout.isatty() else 160  # pipes and files: don't squeeze to 80 columns
     return Console(file=sys.stdout, no_color=plain, highlight=False, soft_wrap=True, width=width)
 
@@ -128,6 +131,8 @@ def run_command(
 
 
 def _render(result: Any, doc: dict[str, Any], con: Console, plain: bool) -> None:
+    from rich.table import Table
+
     from advisor.render.labels import plain_label, rich_label
 
     label = plain_label if plain else rich_label

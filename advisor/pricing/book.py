@@ -132,10 +132,17 @@ def _int_col(df: pd.DataFrame, name: str) -> np.ndarray:
     return df[name].fillna(0).to_numpy(dtype=np.int64)
 
 
-def _utc(ts: pd.Series) -> pd.Series:
+def _utc_ns(ts: pd.Series) -> np.ndarray:
+    """UTC instants as int64 nanoseconds: constraints become integer comparisons."""
     if not isinstance(ts.dtype, pd.DatetimeTZDtype):
         raise PricingError("ts_start must be a time-zone-aware datetime column (canonical trace)")
-    return ts.dt.tz_convert("UTC")
+    try:
+        values = ts.dt.as_unit("ns").array.asi8
+    except (OverflowError, pd.errors.OutOfBoundsDatetime):
+        raise PricingError("ts_start is outside the datetime range genai-prices can date") from None
+    if ts.hasnans:
+        raise PricingError("ts_start has missing values (canonical traces never do)")
+    return values
 
 
 class PriceBook:
@@ -172,30 +179,31 @@ class PriceBook:
         if n == 0:
             out = df.assign(cost_pusd=pd.array([], dtype="Int64"))
             return PricedTrace(out, sources, unpriced, self.price_data)
-        ts = _utc(df["ts_start"])
+        ts_ns = _utc_ns(df["ts_start"])
         cols = {c: _int_col(df, c) for c in R.USAGE_COLUMNS}
+        used = {c for c, v in cols.items() if v.any()}
+        zeros = np.zeros(n, dtype=np.int64)
+        zeros.flags.writeable = False  # shared by every group: read-only
         gid, groups = combine(
             factorize(df, "provider"), factorize(df, "model"), factorize(df, "service_tier")
         )
-        order, bounds = group_order(gid, len(groups))
-        # Sort once so every group is a contiguous slice (views, no per-group gathers).
-        cols = {c: v[order] for c, v in cols.items()}
-        ts = ts.iloc[order]
-        cost_sorted = np.zeros(n, dtype=np.int64)
-        priced_sorted = np.zeros(n, dtype=bool)
+        order, bounds = group_order(gid, len(groups)) if len(groups) > 1 else (None, None)
         for g, (provider_label, model_label, svc) in enumerate(groups):
-            idx = slice(int(bounds[g]), int(bounds[g + 1]))
+            # One group (a single-model trace) needs no gather: its rows are the whole columns.
+            rows = slice(None) if order is None else order[int(bounds[g]) : int(bounds[g + 1])]
             provider, model = str(provider_label or ""), str(model_label or "")
             svc_tier = None if svc is None else str(svc)
-            sub = {c: v[idx] for c, v in cols.items()}
+            size = n if order is None else len(rows)
+            # An all-zero column (no cache writes, no reasoning) is a zero view, not a gather.
+            sub = {c: v[rows] if c in used else zeros[:size] for c, v in cols.items()}
             try:
                 resolved = self._resolve(provider, model)
-                g_cost, g_valid, g_sources = self._price_group(resolved, ts.iloc[idx], sub, svc_tier)
+                g_cost, g_valid, g_sources = self._price_group(resolved, ts_ns[rows], sub, svc_tier)
             except R.Unpriceable as exc:
                 unpriced.append(self._bucket(provider, model, svc_tier, exc.reason, sub, exc.suggestions))
                 continue
-            cost_sorted[idx] = g_cost
-            priced_sorted[idx] = g_valid
+            cost[rows] = g_cost
+            priced[rows] = g_valid
             if not g_valid.all():
                 bad = {c: v[~g_valid] for c, v in sub.items()}
                 reason = "cache tokens exceed input tokens"
@@ -204,8 +212,6 @@ class PriceBook:
                 PriceSource(provider, model, svc_tier, resolved.provider.id, resolved.model.id, *s)
                 for s in g_sources
             )
-        cost[order] = cost_sorted
-        priced[order] = priced_sorted
         out = df.assign(cost_pusd=pd.arrays.IntegerArray(cost, ~priced))
         return PricedTrace(out, sources, unpriced, self.price_data)
 
@@ -232,28 +238,46 @@ class PriceBook:
     def _price_group(
         self,
         resolved: R.ResolvedModel,
-        ts_utc: pd.Series,
+        ts_ns: np.ndarray,
         cols: dict[str, np.ndarray],
         service_tier: str | None,
     ) -> tuple[np.ndarray, np.ndarray, list[tuple[date | None, int, int, str | None, bool]]]:
-        n = len(ts_utc)
-        cost = np.zeros(n, dtype=np.int64)
-        valid = np.ones(n, dtype=bool)
         context = R.price_context(service_tier)
-        classes, prices = R.price_classes(resolved, ts_utc, context)
+        classes, prices = R.price_classes(resolved, ts_ns, context)
         url = (resolved.provider.pricing_urls or [None])[0]
         info: list[tuple[date | None, int, int, str | None, bool]] = []
+        if classes is None:  # one price for the whole group: price the columns as they are
+            model_price, rep = prices[0]
+            cost, valid, rounded = R.cost_pico(R.unit_rates(model_price), cols)
+            info.append(self._class_info(resolved, model_price, rep, service_tier, len(ts_ns), rounded, url))
+            return cost, valid, info
+        n = len(ts_ns)
+        cost = np.zeros(n, dtype=np.int64)
+        valid = np.ones(n, dtype=bool)
         for k, (model_price, rep) in enumerate(prices):
             rows = np.flatnonzero(classes == k)
             sub = {c: v[rows] for c, v in cols.items()}
             c_cost, c_valid, rounded = R.cost_pico(R.unit_rates(model_price), sub)
             cost[rows] = c_cost
             valid[rows] = c_valid
-            same = service_tier not in (None, "default") and model_price == resolved.model.get_prices(
-                rep.to_pydatetime(), None
-            )
-            info.append((_price_from(resolved, rep, context), len(rows), rounded, url, same))
+            info.append(self._class_info(resolved, model_price, rep, service_tier, len(rows), rounded, url))
         return cost, valid, info
+
+    @staticmethod
+    def _class_info(
+        resolved: R.ResolvedModel,
+        model_price: gp.ModelPrice,
+        rep: pd.Timestamp,
+        service_tier: str | None,
+        requests: int,
+        rounded: int,
+        url: str | None,
+    ) -> tuple[date | None, int, int, str | None, bool]:
+        """(price_from, requests, rounded rows, pricing URL, tier priced at the standard rate)."""
+        same = service_tier not in (None, "default") and model_price == resolved.model.get_prices(
+            rep.to_pydatetime(), None
+        )
+        return (_price_from(resolved, rep, R.price_context(service_tier)), requests, rounded, url, same)
 
     def price_tokens(
         self,
@@ -292,7 +316,7 @@ class PriceBook:
             raise PricingError("price_tokens: token counts must be >= 0")
         try:
             resolved = self._resolve(provider, model)
-            cost, valid, _ = self._price_group(resolved, _utc(ts), cols, service_tier)
+            cost, valid, _ = self._price_group(resolved, _utc_ns(ts), cols, service_tier)
         except R.Unpriceable as exc:
             hint = f" (did you mean {', '.join(exc.suggestions)}?)" if exc.suggestions else ""
             raise PricingError(f"cannot price {provider}/{model}: {exc.reason}{hint}") from None

@@ -50,6 +50,8 @@ def group_sum_exact(values: np.ndarray, gid: np.ndarray, k: int) -> list[int]:
     if chunk_bits < 8:  # pragma: no cover - beyond any in-memory trace
         raise OverflowError("too many rows for exact chunked sums")
     top = int(arr.max()).bit_length()
+    if top <= chunk_bits:  # one chunk (token counts): bincount converts to float64 itself
+        return [int(v) for v in np.bincount(gid, weights=arr, minlength=k)]
     mask = (1 << chunk_bits) - 1
     for shift in range(0, max(top, 1), chunk_bits):
         chunk = ((arr >> shift) & mask).astype(np.float64)

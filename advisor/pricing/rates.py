@@ -113,30 +113,38 @@ def _micros_of_day(value: time) -> int:
     return ((value.hour * 60 + value.minute) * 60 + value.second) * 1_000_000 + value.microsecond
 
 
-def constraint_mask(constraint: object, ts_utc: pd.Series, day_us: np.ndarray) -> np.ndarray:
-    """Vectorised ``constraint.active(ts)`` for the constraint types genai-prices defines."""
+_DAY_NS = 86_400 * 1_000_000_000
+
+
+def constraint_mask(constraint: object, ts_ns: np.ndarray, day_ns: np.ndarray) -> np.ndarray:
+    """Vectorised ``constraint.active(ts)`` for the constraint types genai-prices defines.
+
+    ``ts_ns`` is UTC nanoseconds since the epoch and ``day_ns`` the nanoseconds since UTC midnight:
+    plain integer comparisons, no datetime objects per row.
+    """
     if constraint is None:
-        return np.ones(len(ts_utc), dtype=bool)
+        return np.ones(len(ts_ns), dtype=bool)
     if isinstance(constraint, gp.StartDateConstraint):
         # The library compares the UTC calendar date; midnight UTC of start_date is the edge.
-        edge = pd.Timestamp(constraint.start_date, tz="UTC")
-        return (ts_utc >= edge).to_numpy(dtype=bool)
+        return ts_ns >= pd.Timestamp(constraint.start_date, tz="UTC").value
     if isinstance(constraint, gp.TimeOfDateConstraint):
-        start = _micros_of_day(_utc_timetz(constraint.start_time))
-        end = _micros_of_day(_utc_timetz(constraint.end_time))
+        start = _micros_of_day(_utc_timetz(constraint.start_time)) * 1_000
+        end = _micros_of_day(_utc_timetz(constraint.end_time)) * 1_000
         if end < start:
-            return (day_us >= start) | (day_us < end)
-        return (day_us >= start) & (day_us < end)
+            return (day_ns >= start) | (day_ns < end)
+        return (day_ns >= start) & (day_ns < end)
     raise Unpriceable(f"unsupported price constraint {type(constraint).__name__}")
 
 
 def price_classes(
-    resolved: ResolvedModel, ts_utc: pd.Series, context: dict[str, str] | None
-) -> tuple[np.ndarray, list[tuple[gp.ModelPrice, pd.Timestamp]]]:
+    resolved: ResolvedModel, ts_ns: np.ndarray, context: dict[str, str] | None
+) -> tuple[np.ndarray | None, list[tuple[gp.ModelPrice, pd.Timestamp]]]:
     """Split rows into classes that share one ``ModelPrice``; returns (class per row, prices).
 
-    Each class's price comes from the library itself (``get_prices`` at a representative instant),
-    and the representative's own constraint results are checked against the vectorised ones.
+    ``ts_ns`` holds the rows' UTC instants in nanoseconds. The class array is None when every row
+    shares one price (the common case: no copy, no per-row work). Each class's price comes from
+    the library itself (``get_prices`` at a representative instant), and the representative's own
+    constraint results are checked against the vectorised ones.
     """
     model = resolved.model
     ctx = context if resolved.variants_apply else None
@@ -145,26 +153,29 @@ def price_classes(
         constraints.extend(cp.constraint for cp in model.prices)
     if ctx:
         constraints.extend(v.constraint for v in model.price_variants or ())
-    n = len(ts_utc)
+    n = len(ts_ns)
     if not any(c is not None for c in constraints) or n == 0:
-        rep = ts_utc.iloc[0] if n else pd.Timestamp("1970-01-01", tz="UTC")
-        return np.zeros(n, dtype=np.int64), [(model.get_prices(rep.to_pydatetime(), ctx), rep)]
-    day_us = (ts_utc - ts_utc.dt.floor("D")).to_numpy(dtype="timedelta64[us]").astype(np.int64)
+        rep = pd.Timestamp(int(ts_ns[0]), tz="UTC") if n else pd.Timestamp("1970-01-01", tz="UTC")
+        return None, [(model.get_prices(rep.to_pydatetime(), ctx), rep)]
+    day_ns = ts_ns % _DAY_NS  # floor modulo: non-negative for instants before 1970 too
     bits = np.zeros(n, dtype=np.int64)
     for i, c in enumerate(constraints):
         if c is not None:
-            bits |= constraint_mask(c, ts_utc, day_us).astype(np.int64) << i
-    codes, uniques = pd.factorize(bits)
+            bits |= constraint_mask(c, ts_ns, day_ns).astype(np.int64) << i
+    if bits.min() == bits.max():
+        codes, uniques, first = None, bits[:1], [0]
+    else:
+        codes, uniques = pd.factorize(bits)  # first-seen order
+        first = [int(np.argmax(codes == k)) for k in range(len(uniques))]
     prices: list[tuple[gp.ModelPrice, pd.Timestamp]] = []
-    first = pd.Series(np.arange(n)).groupby(codes).first()
     for k, signature in enumerate(uniques):
-        rep = ts_utc.iloc[int(first[k])]
+        rep = pd.Timestamp(int(ts_ns[first[k]]), tz="UTC")
         rep_dt = rep.to_pydatetime()
         for i, c in enumerate(constraints):
             if c is not None and bool(c.active(rep_dt)) != bool((int(signature) >> i) & 1):  # type: ignore[attr-defined]
                 raise AssertionError("vectorised price constraint disagrees with genai-prices")
         prices.append((model.get_prices(rep_dt, ctx), rep))
-    return codes.astype(np.int64), prices
+    return (None if codes is None else codes.astype(np.int64)), prices
 
 
 @dataclass(frozen=True)
@@ -240,10 +251,13 @@ def cost_pico(rates: list[UnitRate], cols: dict[str, np.ndarray]) -> tuple[np.nd
     max_count = max((int(v.max()) for v in leaves.values() if v.size), default=1)
     if whole and max_rate * max(max_count, 1) * max(len(rates), 1) < _INT64_SAFE:
         cost = np.zeros(n, dtype=np.int64)
+        all_valid = bool(valid.all())
         for r in rates:
             count = leaves[r.unit.usage_key] if r.unit.usage_key in leaves else _usage(r.unit, cols, n)
-            rate = _rate_per_row(r, total_input, int)
-            cost += np.where(valid, count, 0) * rate
+            if not all_valid:
+                count = np.where(valid, count, 0)
+            # An untiered rate is one integer: a scalar multiply, no per-row rate array.
+            cost += count * (_rate_per_row(r, total_input, int) if r.tiers else int(r.base))
         return cost, valid, 0
     return _cost_exact(rates, leaves, cols, valid)
 
