@@ -203,7 +203,7 @@ def accept(
     first = res.column("ok").to_numpy(zero_copy_only=False)
     expected = res.column("expected").to_numpy().astype(np.int64)
     ok = settle(buf, starts, first, blank, expected)
-    parts = [res.filter(pa.array(ok))] if ok.any() else []
+    parts = [res if ok.all() else res.filter(pa.array(ok))] if ok.any() else []
     failed = np.repeat(np.add.reduceat(first & ~ok, np.arange(0, len(ok), RUN_LINES)) > 0, RUN_LINES)
     redo = np.flatnonzero(failed[: len(ok)] & ~blank)
     if len(redo) and len(fields) < len(CANONICAL_FIELDS):
