@@ -88,13 +88,14 @@ def main() -> None:
     ours, ours_cpu = time.perf_counter() - t, time.process_time() - c
     assert len(trace) == a.requests
     del trace
-    spend, spend_cpu, code, size = whole_analyze(path, "--no-recommend")
+    spend, spend_cpu, code, _ = whole_analyze(path, "--no-recommend")
     full, full_cpu, code2, _ = whole_analyze(path)
     fresh, code3 = fresh_process(path)
     base2 = baseline(path)  # again after: the machine is shared, bracket our runs
     print(f"duckdb read_json + aggregate:    {base:6.2f} s  (after: {base2:.2f} s)")
-    print(f"load_trace:                      {ours:6.2f} s  (CPU {ours_cpu:.2f} s; {a.requests / ours:,.0f} lines/s)")
-    print(f"analyze --json --no-recommend:   {spend:6.2f} s  (CPU {spend_cpu:.2f} s; exit {code}, {size:,} B)")
+    rate = a.requests / ours
+    print(f"load_trace:                      {ours:6.2f} s  (CPU {ours_cpu:.2f} s; {rate:,.0f} lines/s)")
+    print(f"analyze --json --no-recommend:   {spend:6.2f} s  (CPU {spend_cpu:.2f} s; exit {code})")
     print(f"analyze --json (recommendations):{full:6.2f} s  (CPU {full_cpu:.2f} s; exit {code2})")
     print(f"  the same in a fresh process:   {fresh:6.2f} s  (exit {code3}; imports included)")
     b = min(base, base2)
