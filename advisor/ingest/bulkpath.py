@@ -31,6 +31,7 @@ type); string values with escapes are left to the exact paths.
 
 from __future__ import annotations
 
+import re
 from functools import cache
 
 import duckdb
@@ -46,6 +47,9 @@ RUN_LINES = 1024
 """Lines whose colon sums are compared together: the unit a surprising line sends to the exact path."""
 
 _BACK = 4
+_SAMPLES = 16
+_SAMPLE_LINES = 64
+_KEY = re.compile(rb'"([a-z_]{1,40})"\s*:')
 _BLANKS = np.array([ord(" "), ord("\t"), ord("\r"), ord("\n")], dtype=np.uint8)
 _STRINGS = frozenset({*LABEL_FIELDS, "ts_start", "ts_end", *ENUMS})
 
@@ -82,14 +86,23 @@ def _good(name: str) -> str:
     return exact_good(name)
 
 
+_SQL_TYPES = {
+    **{n: "BIGINT" for n in (*TOKEN_FIELDS, "ts_start", "ts_end")},
+    **{n: "DOUBLE" for n in MEASURE_FIELDS},
+    "has_tools": "BOOLEAN",
+}
+
+
 @cache
-def sql(backslash: bool) -> str:
+def sql(backslash: bool, fields: tuple[str, ...] = CANONICAL_FIELDS) -> str:
     """The bulk query over a registered table ``lines(i, line)``; built from constants only.
 
     ``backslash``: the lines may contain one, so each line is checked (lines with escapes are left
-    to the exact paths).
+    to the exact paths). ``fields``: the canonical members looked up; any other member a line has
+    makes its quotes exceed ``expected``, so a smaller set is always safe, only slower for the
+    lines that carry other members.
     """
-    F = CANONICAL_FIELDS
+    F = tuple(n for n in CANONICAL_FIELDS if n in fields or n in REQUIRED_FIELDS)
     paths = "[" + ", ".join(_q(f'$."{n}"') for n in F) + "]"
     raw = ", ".join(f"e[{k + 1}] AS e_{n}" for k, n in enumerate(F))
     present = " + ".join(f"(e_{n} IS NOT NULL)::INTEGER" for n in F)
@@ -98,7 +111,7 @@ def sql(backslash: bool) -> str:
         "CASE WHEN s_tags IS NULL THEN 0 ELSE (strlen(s_tags) - strlen(replace(s_tags, '\"', ''))) // 2 END"
     )
     vals = ", ".join(f"{_val(n, f'e_{n}')} AS s_{n}" for n in F)
-    times = ", ".join(f"TRY_CAST(s_{n} AS TIMESTAMPTZ) AS t_{n}" for n in ("ts_start", "ts_end"))
+    times = ", ".join(f"TRY_CAST(s_{n} AS TIMESTAMPTZ) AS t_{n}" for n in ("ts_start", "ts_end") if n in F)
     conds = []
     for n in F:
         if n in REQUIRED_FIELDS:
@@ -108,12 +121,17 @@ def sql(backslash: bool) -> str:
             conds.append(f"(CASE WHEN s_{n} IS NULL THEN {absent} ELSE {_good(n)} END)")
     # A trailing comma (DuckDB accepts it) inside tags; the line's own last brace is checked by
     # ``trailing_comma`` on the buffer (cheaper than trimming every line in SQL).
-    conds.append("(CASE WHEN s_tags IS NULL THEN true ELSE NOT regexp_matches(line, ',\\s*}') END)")
+    if "tags" in F:
+        conds.append("(CASE WHEN s_tags IS NULL THEN true ELSE NOT regexp_matches(line, ',\\s*}') END)")
+    else:
+        tag_quotes = "0"
     if backslash:
         conds.append("NOT contains(line, '\\')")
     outs = []
-    for n in F:
-        if n in ("ts_start", "ts_end"):
+    for n in CANONICAL_FIELDS:
+        if n not in F:
+            outs.append(f"NULL::{_SQL_TYPES.get(n, 'VARCHAR')} AS {'tags_raw' if n == 'tags' else n}")
+        elif n in ("ts_start", "ts_end"):
             outs.append(f"epoch_us(t_{n}) AS {n}")
         elif n == "tags":
             outs.append("s_tags AS tags_raw")
@@ -142,16 +160,67 @@ FROM t
 """  # noqa: S608
 
 
-def run(con: duckdb.DuckDBPyConnection, lines: pa.Table, *, backslash: bool = True) -> pa.Table:
+def run(
+    con: duckdb.DuckDBPyConnection,
+    lines: pa.Table,
+    *,
+    backslash: bool = True,
+    fields: tuple[str, ...] = CANONICAL_FIELDS,
+) -> pa.Table:
     """Columns ``i, blank, ok, expected`` + canonical columns for a table ``(i, line)``.
 
     ``backslash=False`` promises that no line contains one (the caller looked at the buffer).
     """
     con.register("lines", lines)
     try:
-        return con.sql(sql(backslash)).to_arrow_table()
+        return con.sql(sql(backslash, fields)).to_arrow_table()
     finally:
         con.unregister("lines")
+
+
+def fields_seen(buf: bytes, starts: np.ndarray) -> tuple[str, ...]:
+    """Canonical members named in a spread sample of the lines (a guess: see ``sql``'s ``fields``)."""
+    n = len(starts) - 1
+    found: set[bytes] = set()
+    for k in range(0, n, max(1, n // _SAMPLES)):
+        found.update(_KEY.findall(buf, int(starts[k]), int(starts[min(k + _SAMPLE_LINES, n)])))
+    return tuple(f for f in CANONICAL_FIELDS if f.encode() in found)
+
+
+def accept(
+    con: duckdb.DuckDBPyConnection, lines: pa.Table, buf: bytes, starts: np.ndarray
+) -> tuple[pa.Table | None, np.ndarray, np.ndarray]:
+    """(rows proved valid, their mask, the blank-line mask) for the lines of a buffer.
+
+    Members are first looked up only for the fields a sample names (fewer lookups per line); runs
+    that then do not add up are read again with every field before they go to the exact path.
+    """
+    lo, hi = int(starts[0]), int(starts[-1])
+    backslash = buf.find(b"\\", lo, hi) >= 0
+    fields = fields_seen(buf, starts)
+    res = run(con, lines, backslash=backslash, fields=fields)
+    blank = res.column("blank").to_numpy(zero_copy_only=False)
+    first = res.column("ok").to_numpy(zero_copy_only=False)
+    expected = res.column("expected").to_numpy().astype(np.int64)
+    ok = settle(buf, starts, first, blank, expected)
+    parts = [res if ok.all() else res.filter(pa.array(ok))] if ok.any() else []
+    failed = np.repeat(np.add.reduceat(first & ~ok, np.arange(0, len(ok), RUN_LINES)) > 0, RUN_LINES)
+    redo = np.flatnonzero(failed[: len(ok)] & ~blank)
+    if len(redo) and len(fields) < len(CANONICAL_FIELDS):
+        again = run(con, lines.take(pa.array(redo)), backslash=backslash)
+        first[redo] = again.column("ok").to_numpy(zero_copy_only=False)
+        expected[redo] = again.column("expected").to_numpy()
+        settled = settle(buf, starts, first & (ok | failed[: len(ok)]), blank, expected)
+        took = settled[redo]
+        if took.any():
+            parts.append(again.filter(pa.array(took)))
+        ok = ok | settled
+    rows = None
+    if parts:
+        rows = (
+            pa.concat_tables(parts, promote_options="permissive") if len(parts) > 1 else parts[0]
+        ).drop_columns(["expected"])
+    return rows, ok, blank
 
 
 def trailing_comma(buf: bytes, starts: np.ndarray) -> np.ndarray:

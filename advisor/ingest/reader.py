@@ -397,18 +397,9 @@ def _read_canonical(acc: _Acc, path: Path, zone: tzinfo | None, chunk: int) -> N
                 continue
             lines = lines_table(block)
             if BULK:
-                lo, hi = int(block.starts[0]), int(block.starts[-1])
-                res = bulkpath.run(con, lines, backslash=block.buf.find(b"\\", lo, hi) >= 0)
-                blank = res.column("blank").to_numpy(zero_copy_only=False)
-                ok = bulkpath.settle(
-                    block.buf,
-                    block.starts,
-                    res.column("ok").to_numpy(zero_copy_only=False),
-                    blank,
-                    res.column("expected").to_numpy(),
-                )
+                rows, ok, blank = bulkpath.accept(con, lines, block.buf, block.starts)
                 exact = np.flatnonzero(~ok & ~blank)
-                parts = [res.filter(pa.array(ok)).drop_columns(["expected"])] if ok.any() else []
+                parts = [rows] if rows is not None else []
             else:
                 blank = np.zeros(block.n, dtype=bool)
                 exact = np.arange(block.n)
@@ -430,7 +421,8 @@ def _read_canonical(acc: _Acc, path: Path, zone: tzinfo | None, chunk: int) -> N
                 _python_lines(acc, name, block, slow, zone, check_blank=False)
                 acc.flush_rows()
             if parts:
-                _accept_table(acc, name, block, pa.concat_tables(parts) if len(parts) > 1 else parts[0])
+                rows = pa.concat_tables(parts, promote_options="permissive") if len(parts) > 1 else parts[0]
+                _accept_table(acc, name, block, rows)
     except InputError as exc:
         raise _with_line(name, last_line, exc) from None
     finally:

@@ -237,3 +237,19 @@ def test_bulk_and_python_agree_on_generated_lines(lines: list[str], monkeypatch)
         bulk = _load(path, "bulk", monkeypatch)
         python = _load(path, "python", monkeypatch)
     assert bulk == python
+
+
+def test_members_the_sample_misses_are_read_again_not_sent_to_exact(tmp_path: Path, monkeypatch) -> None:
+    n = 3000
+    step = n // 16  # fields_seen samples 64 lines every n // 16 lines
+    rare = {i for i in range(n) if i % step == 100}
+    lines = [_c(record(i, cost_usd_reported=0.5 if i in rare else ...)) for i in range(n)]
+    path = _write(tmp_path / "t.jsonl", lines)
+    buf = path.read_bytes()
+    starts = np.concatenate(([0], np.flatnonzero(np.frombuffer(buf, np.uint8) == 10) + 1))
+    assert "cost_usd_reported" not in bulkpath.fields_seen(buf, starts)  # the sample misses it
+    monkeypatch.setattr(reader_mod, "FASTPATH_MIN_LINES", 0)
+    seen = _spy_exact(monkeypatch)
+    trace = load_trace([path], ReadOptions())
+    assert seen == [] and len(trace) == n
+    assert trace.df["cost_usd_reported"].notna().sum() == len(rare)
