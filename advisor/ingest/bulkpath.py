@@ -20,9 +20,9 @@ a key or a string value, so
 with equality exactly when the line holds nothing else: no other key, no repeat, no other string.
 A line with a backslash only ever has more quotes (escaped ones), never fewer.
 
-Because every line's surplus is >= 0, comparing *sums* over a run of lines (``bytes.count`` over a
-buffer slice, no per-line Python) proves equality on each line of the run. A run that does not add
-up goes to ``fastpath`` whole; runs are ``RUN_LINES`` long, so one odd line costs little.
+The quotes of every line are counted with numpy over the buffer (one comparison and one
+``reduceat`` per group of lines, no per-line Python); a line whose count is not ``2 × expected``
+goes to ``fastpath``.
 
 The rest of strict JSON that DuckDB's reader relaxes: trailing commas (the line's end is checked on
 the buffer, tags by a regex) and NaN/Infinity (a member's text must start like a number of its
@@ -43,10 +43,9 @@ from advisor.ingest.fastpath import _good as exact_good
 from advisor.ingest.validate import ENUMS, LABEL_FIELDS, MEASURE_FIELDS, TOKEN_FIELDS
 from advisor.trace import CANONICAL_FIELDS, MAX_LABEL, REQUIRED_FIELDS
 
-RUN_LINES = 1024
-"""Lines whose colon sums are compared together: the unit a surprising line sends to the exact path."""
-
 _BACK = 4
+_GROUP = 2048
+_QUOTE = ord('"')
 _SAMPLES = 16
 _SAMPLE_LINES = 64
 _KEY = re.compile(rb'"([a-z_]{1,40})"\s*:')
@@ -192,35 +191,47 @@ def accept(
 ) -> tuple[pa.Table | None, np.ndarray, np.ndarray]:
     """(rows proved valid, their mask, the blank-line mask) for the lines of a buffer.
 
-    Members are first looked up only for the fields a sample names (fewer lookups per line); runs
-    that then do not add up are read again with every field before they go to the exact path.
+    Members are first looked up only for the fields a sample names (fewer lookups per line); lines
+    whose quotes then do not add up are read again with every field before they go to the exact
+    path.
     """
     lo, hi = int(starts[0]), int(starts[-1])
     backslash = buf.find(b"\\", lo, hi) >= 0
     fields = fields_seen(buf, starts)
     res = run(con, lines, backslash=backslash, fields=fields)
     blank = res.column("blank").to_numpy(zero_copy_only=False)
-    first = res.column("ok").to_numpy(zero_copy_only=False)
-    expected = res.column("expected").to_numpy().astype(np.int64)
-    ok = settle(buf, starts, first, blank, expected)
+    first = res.column("ok").to_numpy(zero_copy_only=False) & ~trailing_comma(buf, starts)
+    quotes = quotes_per_line(buf, starts)
+    ok = first & (quotes == 2 * res.column("expected").to_numpy())
     parts = [res if ok.all() else res.filter(pa.array(ok))] if ok.any() else []
-    failed = np.repeat(np.add.reduceat(first & ~ok, np.arange(0, len(ok), RUN_LINES)) > 0, RUN_LINES)
-    redo = np.flatnonzero(failed[: len(ok)] & ~blank)
+    redo = np.flatnonzero(first & ~ok)
     if len(redo) and len(fields) < len(CANONICAL_FIELDS):
         again = run(con, lines.take(pa.array(redo)), backslash=backslash)
-        first[redo] = again.column("ok").to_numpy(zero_copy_only=False)
-        expected[redo] = again.column("expected").to_numpy()
-        settled = settle(buf, starts, first & (ok | failed[: len(ok)]), blank, expected)
-        took = settled[redo]
+        took = again.column("ok").to_numpy(zero_copy_only=False) & (
+            quotes[redo] == 2 * again.column("expected").to_numpy()
+        )
         if took.any():
             parts.append(again.filter(pa.array(took)))
-        ok = ok | settled
-    rows = None
-    if parts:
-        rows = (
-            pa.concat_tables(parts, promote_options="permissive") if len(parts) > 1 else parts[0]
-        ).drop_columns(["expected"])
-    return rows, ok, blank
+            ok[redo[took]] = True
+    if not parts:
+        return None, ok, blank
+    rows = pa.concat_tables(parts, promote_options="permissive") if len(parts) > 1 else parts[0]
+    return rows.drop_columns(["expected"]), ok, blank
+
+
+def quotes_per_line(buf: bytes, starts: np.ndarray) -> np.ndarray:
+    """The number of ``"`` bytes in each line (vectorised, in cache-sized groups of lines)."""
+    a = np.frombuffer(buf, dtype=np.uint8)
+    n = len(starts) - 1
+    out = np.zeros(n, dtype=np.int64)
+    for g in range(0, n, _GROUP):
+        h = min(g + _GROUP, n)
+        lo, hi = int(starts[g]), int(starts[h])
+        if hi > lo:
+            rel = starts[g:h] - lo
+            nonempty = rel < hi - lo  # reduceat needs in-range indices; empty lines at the end count 0
+            out[g:h][nonempty] = np.add.reduceat(a[lo:hi] == _QUOTE, rel[nonempty], dtype=np.int64)
+    return out
 
 
 def trailing_comma(buf: bytes, starts: np.ndarray) -> np.ndarray:
@@ -249,33 +260,3 @@ def trailing_comma(buf: bytes, starts: np.ndarray) -> np.ndarray:
         brace |= first_brace
         pos = pos - (blank | first_brace)
     return bad | ~done
-
-
-def settle(
-    buf: bytes, starts: np.ndarray, ok: np.ndarray, blank: np.ndarray, expected: np.ndarray
-) -> np.ndarray:
-    """``ok`` narrowed to the lines proved to hold nothing but their canonical members.
-
-    ``starts`` are the lines' offsets in ``buf`` (``len(starts) == n + 1``, lines contiguous).
-    Per run of ``RUN_LINES`` lines, the quotes of the accepted lines (all quotes of the run minus
-    those of the other lines) must be twice the sum of their ``expected``; otherwise the run's
-    lines are all left to the exact path.
-    """
-    n = len(ok)
-    out = ok & ~trailing_comma(buf, starts)
-    ok = out.copy()
-    for lo in range(0, n, RUN_LINES):
-        hi = min(lo + RUN_LINES, n)
-        sel = ok[lo:hi]
-        if not sel.any():
-            continue
-        total = buf.count(b'"', int(starts[lo]), int(starts[hi]))
-        others = np.flatnonzero(~sel & ~blank[lo:hi]) + lo  # blank lines hold no colon
-        if len(others) > RUN_LINES // 8:
-            out[lo:hi] = False  # mostly unusual lines: not worth counting them one by one
-            continue
-        for k in others.tolist():
-            total -= buf.count(b'"', int(starts[k]), int(starts[k + 1]))
-        if total != 2 * int(expected[lo:hi][sel].sum()):
-            out[lo:hi] = False
-    return out

@@ -169,14 +169,14 @@ def test_plain_lines_never_reach_the_exact_paths(tmp_path: Path, monkeypatch, st
     assert len(trace) == 3000 and seen == []
 
 
-def test_one_odd_line_costs_only_its_run(tmp_path: Path, monkeypatch) -> None:
-    lines = [_c(record(i)) for i in range(4 * bulkpath.RUN_LINES)]
+def test_one_odd_line_costs_only_itself(tmp_path: Path, monkeypatch) -> None:
+    lines = [_c(record(i)) for i in range(4000)]
     lines[1500] = _tail(record(1500), ',"x":null,"x":null')  # duplicate key hidden from the parse
     path = _write(tmp_path / "t.jsonl", lines)
     monkeypatch.setattr(reader_mod, "FASTPATH_MIN_LINES", 0)
     seen = _spy_exact(monkeypatch)
     trace = load_trace([path], ReadOptions())
-    assert seen == [bulkpath.RUN_LINES]  # the run holding line 1501, nothing else
+    assert seen == [1]  # line 1501 alone reaches the exact SQL
     assert trace.quality.rejects_by_code == {"DUPLICATE_KEY": 1}
     assert trace.quality.reject_samples[0].line == 1501
 
@@ -189,16 +189,14 @@ def test_trailing_comma_screen() -> None:
     assert got == [False, True, True, False, True, True, True]  # the last: too many blanks to walk
 
 
-def test_quote_sums_decide_each_run() -> None:
-    a, b = b'{"k":"v"}\n', b'{"k":"v","u":"w"}\n'  # expected 2 (key + string) for both
-    buf = a * 3 + b
-    starts = np.cumsum([0, len(a), len(a), len(a), len(b)])
-    ok = np.ones(4, dtype=bool)
-    exp = np.full(4, 2)
-    assert bulkpath.settle(buf, starts, ok, np.zeros(4, bool), exp).tolist() == [False] * 4
-    assert bulkpath.settle(a * 4, np.arange(5) * len(a), ok, np.zeros(4, bool), exp).tolist() == [True] * 4
-    not_b = np.array([True, True, True, False])
-    assert bulkpath.settle(buf, starts, not_b, np.zeros(4, bool), exp).tolist() == not_b.tolist()
+def test_quotes_per_line() -> None:
+    lines = [b'{"k":"v"}', b"", b'{"k":"v","u":"w"}', b'{"a":1}', b'"']
+    buf = b"".join(x + b"\n" for x in lines)[:-1]  # no final newline
+    starts = np.cumsum([0] + [len(x) + 1 for x in lines])
+    starts[-1] -= 1
+    assert bulkpath.quotes_per_line(buf, starts).tolist() == [4, 0, 8, 2, 1]
+    many = b'{"k":"v"}\n' * 5000  # several groups
+    assert (bulkpath.quotes_per_line(many, np.arange(5001) * 10) == 4).all()
 
 
 _KEYS = ["request_id", "ts_start", "provider", "model", "input_tokens", "output_tokens", "status"]
