@@ -56,8 +56,9 @@ _STRINGS = frozenset({*LABEL_FIELDS, "ts_start", "ts_end", *ENUMS})
 def _val(name: str, e: str) -> str:
     """SQL: the value of member ``name`` from its JSON text ``e`` (NULL if absent, null or mistyped)."""
     if name in TOKEN_FIELDS:
-        # the digit round trip rejects 1.0, 1e3, "7", true, -1 and 40-digit literals
-        return f"CASE WHEN CAST(TRY_CAST({e} AS UBIGINT) AS VARCHAR) = {e} THEN TRY_CAST({e} AS BIGINT) END"
+        # DuckDB writes a JSON integer as its digits (``-0`` as ``0``), anything else differently:
+        # 1.0, 1e3, "7", true, -1 and 40-digit literals all fail the pattern
+        return f"CASE WHEN regexp_full_match({e}, '0|[1-9][0-9]{{0,9}}') THEN CAST({e} AS BIGINT) END"
     if name in MEASURE_FIELDS:
         return f"CASE WHEN {e}[1] BETWEEN '0' AND '9' THEN TRY_CAST({e} AS DOUBLE) END"
     if name == "has_tools":
