@@ -34,7 +34,6 @@ import duckdb
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from advisor.errors import InputError
 from advisor.ingest import bulkpath, formats, sources
@@ -692,9 +691,21 @@ def _reordered(df: pd.DataFrame) -> int:
     return n
 
 
+def _distinct(ids: pd.Series) -> bool:
+    """True when no id repeats: distinct 64-bit hashes prove it (the usual case, ~0.06 s per
+    million); a repeated hash only sends the exact check that follows."""
+    con = duckdb.connect(config={"enable_external_access": False, "autoload_known_extensions": False})
+    try:
+        con.register("ids", pa.table({"r": pa.array(ids.array)}))
+        h = con.sql("SELECT hash(r) AS h FROM ids").fetchnumpy()["h"]
+    finally:
+        con.close()
+    h.sort()
+    return not bool((h[1:] == h[:-1]).any())
+
+
 def _dedupe(acc: _Acc, df: pd.DataFrame) -> pd.DataFrame:
-    ids = pa.chunked_array(pa.array(df["request_id"].array))
-    if pc.count_distinct(ids).as_py() == len(df):  # the usual case, without building a hash map
+    if _distinct(df["request_id"]):
         return df
     dup = df.duplicated("request_id", keep="first").to_numpy()
     if not dup.any():
