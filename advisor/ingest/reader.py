@@ -34,6 +34,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from advisor.errors import InputError
 from advisor.ingest import bulkpath, formats, sources
@@ -111,6 +112,8 @@ class _Acc:
         self.options = options
         self.q = DataQuality()
         self.frames: list[pd.DataFrame] = []
+        self.tables: list[pa.Table] = []
+        """Rows the SQL paths accepted, still in Arrow (typed once, at the end)."""
         self.rows: list[dict[str, Any]] = []
         self.reject_log = reject_log
 
@@ -352,19 +355,19 @@ def _is_utf8(block: Block) -> bool:
 def _accept_table(acc: _Acc, name: str, block: Block, good: pa.Table) -> None:
     """Rows the SQL paths accepted (column ``i`` = line index in the block) into the account."""
     idx = good.column("i").to_numpy()
-    df = good.drop_columns(["i", "blank", "ok"]).to_pandas()
-    tags_raw = df.pop("tags_raw")
-    has = tags_raw.notna().to_numpy()
-    tags = pd.Series(None, index=df.index, dtype=object)
-    if has.any():
+    tags = good.column("tags_raw")
+    if tags.null_count < len(tags):
         # tag maps repeat heavily: normalise each distinct text once
-        distinct = {t: normalise_tags(json.loads(t)) for t in pd.unique(tags_raw[has])}
-        tags[has] = tags_raw[has].map(distinct)
-    df["tags"] = tags
-    df["src_file"] = name
-    df["src_line"] = block.line_no[idx]
-    acc.frames.append(df)
-    acc.q.accepted += len(df)
+        codes = pc.dictionary_encode(tags).combine_chunks()
+        norm = pa.array([normalise_tags(json.loads(t)) for t in codes.dictionary.to_pylist()], pa.string())
+        tags = pa.DictionaryArray.from_arrays(codes.indices, norm).cast(pa.string())
+    cols = {c: (tags if c == "tags" else good.column(c)) for c in CANONICAL_FIELDS}
+    cols["src_file"] = pa.DictionaryArray.from_arrays(
+        pa.array(np.zeros(len(idx), dtype=np.int32)), pa.array([name], pa.string())
+    ).cast(pa.string())
+    cols["src_line"] = pa.array(block.line_no[idx])
+    acc.tables.append(pa.table(cols))
+    acc.q.accepted += len(idx)
 
 
 def _read_canonical(acc: _Acc, path: Path, zone: tzinfo | None, chunk: int) -> None:
@@ -629,6 +632,32 @@ def _empty_frame() -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series([], dtype=object) for c in [*CANONICAL_FIELDS, "src_file", "src_line"]})
 
 
+def _arrow_typed(table: pa.Table) -> pd.DataFrame:
+    """Contract dtypes straight from the SQL paths' Arrow columns (no pandas round trip)."""
+    out: dict[str, Any] = {}
+    for c in CANONICAL_FIELDS:
+        col = table.column(c)
+        if c in ("ts_start", "ts_end"):
+            us = pc.fill_null(col.cast(pa.int64()), np.iinfo(np.int64).min).to_numpy()
+            out[c] = pd.Series(us.view("datetime64[us]")).dt.tz_localize("UTC")
+        elif c in INT_FIELDS:
+            out[c] = pc.fill_null(col.cast(pa.int64()), 0).to_numpy()
+        elif c in FLOAT_FIELDS:
+            out[c] = col.cast(pa.float64()).to_numpy()  # nulls become NaN
+        elif c == "has_tools":
+            out[c] = pd.array(col.to_pandas(), dtype="boolean")
+        else:
+            out[c] = pd.Series(col.cast(pa.large_string()).to_pandas(types_mapper=_STR_TYPES.get))
+    out["task_source"] = None
+    out["src_file"] = pd.Series(table.column("src_file").to_pandas(types_mapper=_STR_TYPES.get))
+    out["src_line"] = table.column("src_line").to_numpy()
+    return pd.DataFrame(out)
+
+
+_STR = pd.StringDtype("pyarrow", na_value=np.nan)  # pandas' default ``str``
+_STR_TYPES = {pa.large_string(): _STR, pa.string(): _STR}
+
+
 def _typed(df: pd.DataFrame) -> pd.DataFrame:
     """Contract dtypes. Strings stay pandas ``str`` (Arrow-backed, missing = NA): converting a
     million rows to Python objects costs more than reading them."""
@@ -815,7 +844,12 @@ def _load(
         read = acc.q.lines_read - lines_before
         if read == 0 or read == acc.q.blank + acc.q.header_lines - blank_before:
             raise InputError(path, "no records (empty file or header only)")
-    df = _typed(_concat(acc.frames))
+    parts = [_typed(_concat(acc.frames))] if acc.frames else []
+    if acc.tables:
+        parts.insert(0, _arrow_typed(pa.concat_tables(acc.tables)))
+    if not parts:
+        parts = [_typed(_empty_frame())]
+    df = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
     # Input order (file, line) first: fast and slow paths deliver a batch's rows separately.
     order = _input_order(df, paths)
     if order is not None:
