@@ -7,6 +7,7 @@ Public entry points::
     find_profile(model, precision, gpu) -> EngineProfile
     fit_step_law(points, fixed=..., objective=...) -> StepFit
     fit_prefill(law, ttft_points, budget) -> PrefillFit
+    fit_prefill_joint({group: (law, ttft_points)}, budget, shared=..., fixed=...) -> {group: PrefillFit}
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ __all__ = [
     "TtftPoint",
     "find_profile",
     "fit_prefill",
+    "fit_prefill_joint",
     "fit_step_law",
     "list_profiles",
     "load_profile",

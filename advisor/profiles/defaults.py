@@ -13,7 +13,7 @@ cannot pin all of these: for cohorts of 128-token prompts and one long prompt, r
 by δ, lowering ``c_pf`` by 4.6·δ and raising ``c_req`` by ~580·δ leaves every prediction within
 noise (relative RMS 0.1165-0.1192 for attention 0.001-0.003 ms/1k). One constraint closes it:
 ``c_req`` = 0 for BF16 (``PREFILL_ANCHOR``), whose cohorts show no per-prompt excess over its
-long-prompt pair (the free fit puts BF16's ``c_req`` at 0 wherever attention <= 0.00195) and whose
+long-prompt pair (the free fit puts BF16's ``c_req`` at 0 for any attention up to ≈ 0.002) and whose
 pair is measured on both ends (FP8's 1,024-token TTFT is implied by a rounded figure). That
 makes attention BF16's own long-prompt value, shared with FP8.
 ``overhead_ttft_ms`` is the concurrency-1 TTFT minus the step that prefills its prompt.
