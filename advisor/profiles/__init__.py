@@ -7,6 +7,7 @@ Public entry points::
     find_profile(model, precision, gpu) -> EngineProfile
     fit_step_law(points, fixed=..., objective=...) -> StepFit
     fit_prefill(law, ttft_points, budget) -> PrefillFit
+    fit_prefill_joint({group: (law, ttft_points)}, budget, shared=..., fixed=...) -> {group: PrefillFit}
 
 Exports resolve on first use (PEP 562): the fitters pull in ``scipy.optimize`` (~0.6 s), which a
 command that only looks a profile up, or that imports ``advisor.profiles.model``, must not pay.
@@ -20,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from advisor.profiles.fit import StepFit, StepPoint, fit_step_law
     from advisor.profiles.model import EngineProfile, Provenance, StepLaw, prompt_context
-    from advisor.profiles.prefill import PrefillFit, TtftPoint, fit_prefill
+    from advisor.profiles.prefill import PrefillFit, TtftPoint, fit_prefill, fit_prefill_joint
     from advisor.profiles.registry import find_profile, list_profiles, load_profile, load_profile_file
 
 _EXPORTS: dict[str, str] = {
@@ -33,6 +34,7 @@ _EXPORTS: dict[str, str] = {
     "TtftPoint": "prefill",
     "find_profile": "registry",
     "fit_prefill": "prefill",
+    "fit_prefill_joint": "prefill",
     "fit_step_law": "fit",
     "list_profiles": "registry",
     "load_profile": "registry",
@@ -50,6 +52,7 @@ __all__ = [
     "TtftPoint",
     "find_profile",
     "fit_prefill",
+    "fit_prefill_joint",
     "fit_step_law",
     "list_profiles",
     "load_profile",

@@ -6,7 +6,16 @@ Method (written into every profile's provenance):
 decode step (:mod:`advisor.profiles.calibration`); ``t0, c_seq, c_kv`` (and the optional knee)
 are fitted by minimax relative error. Prefill (:mod:`advisor.profiles.prefill`): prompt tokens
 below the decode knee (tokens counted decodes first) cost ``c_seq``; ``c_pf`` and ``c_pf_attn``
-are fitted to the TTFT p95 of the closed-loop cohorts plus the campaign's long-prompt pair.
+are fitted to the TTFT p95 of the closed-loop cohorts plus the campaign's long-prompt pair, both
+precisions in one least-squares fit: ``c_pf`` per precision, one ``c_pf_attn`` (attention and
+the KV cache run in BF16 under weight-only FP8), and the per-prompt ``c_req`` for FP8. The data
+cannot pin all of these: for cohorts of 128-token prompts and one long prompt, raising attention
+by δ, lowering ``c_pf`` by 4.6·δ and raising ``c_req`` by ~580·δ leaves every prediction within
+noise (relative RMS 0.1165-0.1192 for attention 0.001-0.003 ms/1k). One constraint closes it:
+``c_req`` = 0 for BF16 (``PREFILL_ANCHOR``), whose cohorts show no per-prompt excess over its
+long-prompt pair (the free fit puts BF16's ``c_req`` at 0 for any attention up to ≈ 0.002) and whose
+pair is measured on both ends (FP8's 1,024-token TTFT is implied by a rounded figure). That
+makes attention BF16's own long-prompt value, shared with FP8.
 ``overhead_ttft_ms`` is the concurrency-1 TTFT minus the step that prefills its prompt.
 
 **Estimated (other sizes and GPUs).** The two 8B fits (BF16 and FP8 stream different weight
@@ -18,7 +27,8 @@ m at precision p on GPU g:
 * ``c_seq = max(floor_seq, c_seq(8B, p) · FLOP_tok(m)/FLOP_tok(8B) · peak(H100, p)/peak(g, p))``;
   ``c_seq_over`` scales the same way; the knee scales with the ridge point peak/bandwidth;
 * ``c_kv = c_kv(8B, p) · kv_bytes_tok(m)/kv_bytes_tok(8B) · bw(H100)/bw(g)``;
-* ``c_pf = c_pf(8B, p) · FLOP_tok(m)/FLOP_tok(8B) · peak(H100, p)/peak(g, p)``; ``c_pf_low = c_seq``;
+* ``c_pf = c_pf(8B, p) · FLOP_tok(m)/FLOP_tok(8B) · peak(H100, p)/peak(g, p)``, ``c_req`` the same
+  way (an empirical per-prompt cost, assumed to scale like the prompt's compute); ``c_pf_low = c_seq``;
   ``token_knee`` scales like the knee; ``c_pf_attn`` by attention FLOPs per attended token and
   the BF16 peak (attention and KV cache stay BF16 with FP8 weights);
 * KV capacity = (0.9 · visible GiB − weight GiB − runtime GiB) / kv_bytes_tok, the runtime
@@ -29,21 +39,32 @@ m at precision p on GPU g:
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from advisor.errors import ConfigError
-from advisor.profiles.calibration import CalibrationRun, decode_points, kv_bound_users, read_silybench
-from advisor.profiles.fit import StepFit, fit_step_law
+from advisor.profiles.calibration import (
+    CalibrationRow,
+    CalibrationRun,
+    decode_points,
+    kv_bound_users,
+    read_silybench,
+)
+from advisor.profiles.fit import StepFit, StepPoint, fit_step_law
 from advisor.profiles.model import EngineProfile, Provenance, StepLaw, prompt_context
 from advisor.profiles.physics import GIB, GpuSpec, ModelArch, ridge_tokens
-from advisor.profiles.prefill import PrefillFit, TtftPoint, fit_prefill
+from advisor.profiles.prefill import PrefillFit, TtftPoint, fit_prefill_joint
 from advisor.sheets._yaml import load_model
 from advisor.sheets.hardware import HardwareSheet
 
 GPU_MEMORY_UTILIZATION = 0.9
+RowFilter = Callable[[str, CalibrationRow], bool]
+PREFILL_ANCHOR = "bf16"
+"""The precision whose per-prompt cost is held at 0 in the joint prefill fit (see module docstring)."""
 Precision = Literal["bf16", "fp8"]
 
 
@@ -115,6 +136,7 @@ def _round_law(law: StepLaw) -> StepLaw:
         token_knee=law.token_knee,
         c_pf_low_ms_per_token=_round(law.c_pf_low_ms_per_token),
         c_pf_attn_ms_per_1k=_round(law.c_pf_attn_ms_per_1k),
+        c_req_ms=_round(law.c_req_ms),
     )
 
 
@@ -135,14 +157,32 @@ class MeasuredFit(BaseModel):
     """GPU memory neither weights nor KV cache (activations, CUDA graphs) in the measured run."""
 
 
-def fit_measured(run: CalibrationRun, spec: ProfileSpec, hw: HardwareSheet) -> MeasuredFit:
-    """Fit one calibration run (one precision) into a measured profile."""
+@dataclass(frozen=True)
+class _DecodeStage:
+    """One calibration run after its decode fit, waiting for the joint prefill fit."""
+
+    run: CalibrationRun
+    precision: str
+    fit: StepFit
+    decode_law: StepLaw
+    ttft_points: list[TtftPoint]
+    points: list[StepPoint]
+    bound_flags: list[bool]
+    knee_tokens: int
+    knee_src: str
+    ridge: int
+
+
+def _decode_stage(
+    run: CalibrationRun, spec: ProfileSpec, hw: HardwareSheet, ttft_rows: RowFilter | None
+) -> _DecodeStage:
+    """Decode law of one run (ITL medians) and the TTFT points its prefill is fitted to."""
     cal = spec.calibration
     precision = run.precision.lower()
     if precision not in cal.prefill:
         raise ConfigError(f"calibration run {run.run_id}: no prefill figure for precision {precision}")
-    arch, gpu = hw.model(cal.model), hw.gpu(cal.gpu)
-    max_seqs, max_batched = vllm_batch_defaults(gpu)
+    gpu = hw.gpu(cal.gpu)
+    max_seqs, _ = vllm_batch_defaults(gpu)
     long = cal.prefill[precision]  # type: ignore[index]
     points = decode_points(run, max_seqs)
     bound_flags = [
@@ -176,7 +216,10 @@ def fit_measured(run: CalibrationRun, spec: ProfileSpec, hw: HardwareSheet) -> M
             label=f"{r.workload}@c{r.concurrency}",
         )
         for r, b in zip(run.rows, bound_flags, strict=True)
-        if not b and r.concurrency > 1 and r.workload in c1_by_workload
+        if not b
+        and r.concurrency > 1
+        and r.workload in c1_by_workload
+        and (ttft_rows is None or ttft_rows(run.precision, r))
     ]
     ttft_points.append(
         TtftPoint(
@@ -188,7 +231,59 @@ def fit_measured(run: CalibrationRun, spec: ProfileSpec, hw: HardwareSheet) -> M
             label=f"long prompt {long.long_prompt_tokens}@c1",
         )
     )
-    pf = fit_prefill(decode_law, ttft_points, max_batched)
+    return _DecodeStage(
+        run=run,
+        precision=precision,
+        fit=fit,
+        decode_law=decode_law,
+        ttft_points=ttft_points,
+        points=points,
+        bound_flags=bound_flags,
+        knee_tokens=knee_tokens,
+        knee_src=knee_src,
+        ridge=ridge,
+    )
+
+
+def fit_measured_runs(
+    runs: list[CalibrationRun],
+    spec: ProfileSpec,
+    hw: HardwareSheet,
+    *,
+    ttft_rows: RowFilter | None = None,
+) -> dict[str, MeasuredFit]:
+    """Fit the calibration runs (one per precision) into measured profiles, prefill jointly.
+
+    Decode laws are fitted per run; the prefill coefficients in one least-squares fit over all
+    runs (module docstring). ``ttft_rows(precision, row)`` keeps only some cohorts in the prefill
+    fit: hold-out checks refit without the points they then predict.
+    """
+    stages = [_decode_stage(run, spec, hw, ttft_rows) for run in runs]
+    precisions = [st.precision for st in stages]
+    if len(set(precisions)) != len(precisions):
+        raise ConfigError("calibration runs: more than one run per precision")
+    max_batched = vllm_batch_defaults(hw.gpu(spec.calibration.gpu))[1]
+    # c_req is fixed at 0 in the anchor precision and fitted in the others (module docstring).
+    fits = fit_prefill_joint(
+        {st.precision: (st.decode_law, st.ttft_points) for st in stages},
+        max_batched,
+        shared=("c_pf_attn_ms_per_1k",),
+        fixed={PREFILL_ANCHOR: ("c_req_ms",)},
+    )
+    return {st.precision: _finish(st, fits[st.precision], fits, spec, hw) for st in stages}
+
+
+def _finish(
+    st: _DecodeStage, pf: PrefillFit, fits: dict[str, PrefillFit], spec: ProfileSpec, hw: HardwareSheet
+) -> MeasuredFit:
+    """The measured profile of one run once its prefill law is known."""
+    run, precision, fit, points, bound_flags = st.run, st.precision, st.fit, st.points, st.bound_flags
+    knee_tokens, knee_src, ridge, ttft_points = st.knee_tokens, st.knee_src, st.ridge, st.ttft_points
+    cal = spec.calibration
+    arch, gpu = hw.model(cal.model), hw.gpu(cal.gpu)
+    max_seqs, max_batched = vllm_batch_defaults(gpu)
+    long = cal.prefill[precision]  # type: ignore[index]
+    joint = ", ".join(f"{g} {f.max_rel_error:.1%}" for g, f in sorted(fits.items()))
     law = _round_law(pf.law)
     bound_errors = [
         (law.step_ms(p.decodes, p.context_tokens, 0) - p.step_ms) / p.step_ms
@@ -204,7 +299,7 @@ def fit_measured(run: CalibrationRun, spec: ProfileSpec, hw: HardwareSheet) -> M
     c1 = [r for r in run.rows if r.concurrency == 1]
     ttft_c1 = sum(r.ttft_p95_ms for r in c1) / len(c1) if c1 else law.t0_ms
     p1 = c1[0].input_len if c1 else 0
-    overhead = max(0.0, ttft_c1 - law.step_ms(0, 0, p1, prompt_context(0, p1)))
+    overhead = max(0.0, ttft_c1 - law.step_ms(0, 0, p1, prompt_context(0, p1), 1 if p1 else 0))
     weight_gib = arch.weight_bytes(precision) / GIB
     kv_gib = run.kv_cache_tokens * arch.kv_bytes_per_token / GIB
     runtime_gib = GPU_MEMORY_UTILIZATION * gpu.memory_gib_visible - weight_gib - kv_gib
@@ -228,11 +323,14 @@ def fit_measured(run: CalibrationRun, spec: ProfileSpec, hw: HardwareSheet) -> M
         f"({run.kv_cache_tokens} tokens; KV-bound: {', '.join(bound)}){knee}. Max relative error "
         f"{fit.max_rel_error:.1%} at {worst[1].label}.{bound_note} "
         f"Prefill (roofline-aware): prompt tokens below {knee_tokens} tokens/step ({knee_src}; "
-        f"physical ridge {ridge}) cost c_seq; c_pf and c_pf_attn fitted by least squares of "
-        f"relative error to TTFT p95 "
-        f"of {len(ttft_points) - 1} closed-loop cohorts (TTFT(C) - TTFT(1) = the cohort's prefill "
-        f"steps - one step) and the long prompt ({long.source}); max TTFT error "
-        f"{pf.max_rel_error:.1%}. "
+        f"physical ridge {ridge}) cost c_seq; c_pf, c_pf_attn and c_req (per sequence with a prompt "
+        f"chunk in the step) fitted by least squares of relative error to TTFT p95 "
+        f"of {len(ttft_points) - 1} closed-loop cohorts below the KV bound (TTFT(C) - TTFT(1) = the "
+        f"cohort's prefill steps - one step) and the long prompt ({long.source}), jointly with the "
+        f"other precision's run: one c_pf per precision, one c_pf_attn for both (attention and KV "
+        f"cache run in BF16 under weight-only FP8), c_req fitted for FP8 and held at 0 for "
+        f"{PREFILL_ANCHOR} (the data leave one direction free, docs/profiles.md); max TTFT error "
+        f"{joint}; the KV-bound points are not fitted (hold-out, docs/simulator.md section 3). "
         f"overhead_ttft_ms = TTFT p95 at c=1 ({ttft_c1:.1f} ms) minus one prefill step. Cold start: "
         f"{spec.cold_start.source} (not measured in this run)."
     )
@@ -311,6 +409,7 @@ def derive_profile(
             token_knee=round(ref.law.token_knee * ridge_ratio),
             c_pf_low_ms_per_token=c_seq,
             c_pf_attn_ms_per_1k=ref.law.c_pf_attn_ms_per_1k * attn,
+            c_req_ms=ref.law.c_req_ms * compute,
         )
     )
     weight_gib = arch.weight_bytes(precision) / GIB
@@ -326,7 +425,8 @@ def derive_profile(
         f"ESTIMATE derived from the measured {ref_arch.id} fits on {ref_gpu.id} (advisor.profiles.defaults): "
         f"t0 = {floor:.3f} ms overhead floor + {step_gb:.3f} GB streamed per step / "
         f"({eff:.2f} x {gpu.bandwidth_tb_s} TB/s); FLOP/token ratio {flop_ratio:.3f}, peak {precision} ratio "
-        f"{ref_peak / peak:.3f} (scales c_seq, c_seq_over, c_pf; c_seq floor {spec.c_seq_floor_ms} ms; "
+        f"{ref_peak / peak:.3f} (scales c_seq, c_seq_over, c_pf, c_req; "
+        f"c_seq floor {spec.c_seq_floor_ms} ms; "
         f"prompt tokens below the token knee {law.token_knee} tokens/step cost c_seq); attention "
         f"FLOP and BF16 peak ratio {attn:.3f} (scales c_pf_attn); "
         f"KV bytes/token {arch.kv_bytes_per_token} and bandwidth ratio {bw_ratio:.3f} (scale c_kv); knees "
@@ -364,10 +464,7 @@ def build_default_profiles(calibration_dir: Path, spec_path: Path, hw: HardwareS
     """The whole default set: measured fits first, then the estimates the spec lists."""
     spec = load_model(ProfileSpec, spec_path)
     runs = read_silybench(calibration_dir)
-    base: dict[str, MeasuredFit] = {}
-    for run in runs:
-        fitted = fit_measured(run, spec, hw)
-        base[fitted.profile.precision] = fitted
+    base = fit_measured_runs(runs, spec, hw)
     out = [base[p].profile for p in sorted(base)]
     for est in spec.estimates:
         for precision in est.precisions:

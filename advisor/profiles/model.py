@@ -25,6 +25,15 @@ it attends (its own position), the term that makes an 8k-token prompt cost ~1.4x
 a batch of 128-token prompts does. With ``token_knee`` 0 and ``c_pf_attn_ms_per_1k`` 0 (the
 defaults) the prefill term is the old ``c_pf * prefill_tokens``. A decode-only step has P = 0,
 so none of this touches the closed-form jump over decode steps.
+
+Each sequence with a prompt chunk in the step adds ``c_req_ms`` whatever the chunk's length: per
+scheduled sequence vLLM builds an input row, a block-table row and attention metadata, launches
+its own variable-length attention tiles (a 128-token prompt pads the same query tile as a long
+chunk) and, when the chunk ends the prompt, samples its first token. It is charged per sequence
+*scheduled* (each chunk of a chunked prompt pays it again), not per sequence *started*, because
+that work is redone in every step that carries the sequence. Without it a step of 64 fresh
+128-token prompts and a step of 8 resumed 1,000-token prompts cost the same; measured, the first
+is slower (docs/profiles.md, "Prefill"). Default 0: the law without it.
 """
 
 from __future__ import annotations
@@ -61,11 +70,18 @@ class StepLaw(BaseModel):
     """Cost of a prompt token scheduled below ``token_knee`` (rides along with the weight stream)."""
     c_pf_attn_ms_per_1k: NonNegFloat = 0.0
     """Causal attention of prefill: cost per prompt token per 1,000 tokens of context it attends."""
+    c_req_ms: NonNegFloat = 0.0
+    """Cost of each sequence with a prompt chunk scheduled in the step, whatever the chunk's length."""
 
     def prefill_ms(
-        self, decodes: int | float, prefill_tokens: int | float, prefill_context: int | float
+        self,
+        decodes: int | float,
+        prefill_tokens: int | float,
+        prefill_context: int | float,
+        prefill_seqs: int | float = 0,
     ) -> float:
-        """Prefill part of a step: ``prefill_context`` is the sum over prompt tokens of their positions."""
+        """Prefill part of a step: ``prefill_context`` is the sum over prompt tokens of their positions,
+        ``prefill_seqs`` the number of sequences those tokens belong to."""
         if prefill_tokens <= 0:
             return 0.0
         above = min(prefill_tokens, max(0, decodes + prefill_tokens - self.token_knee))
@@ -73,6 +89,7 @@ class StepLaw(BaseModel):
             self.c_pf_ms_per_token * above
             + self.c_pf_low_ms_per_token * (prefill_tokens - above)
             + self.c_pf_attn_ms_per_1k * prefill_context / 1000.0
+            + self.c_req_ms * prefill_seqs
         )
 
     def step_ms(
@@ -81,6 +98,7 @@ class StepLaw(BaseModel):
         context_tokens: int | float,
         prefill_tokens: int | float,
         prefill_context: int | float = 0,
+        prefill_seqs: int | float = 0,
     ) -> float:
         """Time of one step with ``decodes`` sequences attending ``context_tokens`` in total."""
         return (
@@ -88,7 +106,7 @@ class StepLaw(BaseModel):
             + self.c_seq_ms * decodes
             + self.c_seq_over_ms * max(0, decodes - self.knee_seqs)
             + self.c_kv_ms_per_1k * context_tokens / 1000.0
-            + self.prefill_ms(decodes, prefill_tokens, prefill_context)
+            + self.prefill_ms(decodes, prefill_tokens, prefill_context, prefill_seqs)
         )
 
     def decode_run_ms(self, decodes: int, context_tokens: int | float, steps: int) -> float:

@@ -3,9 +3,10 @@
 Used to prune and to seed the search, never as the answer: the fleet size that is reported comes from
 simulating the real trace. In a steady state with ``B`` sequences decoding, every step emits one token
 per sequence and also carries the prefill of the requests that arrive meanwhile; by Little's law
-(``B = λ·W`` with ``W ≈ L_out · t_step``) those add ``c_pf · L_in / L_out`` per sequence, so::
+(``B = λ·W`` with ``W ≈ L_out · t_step``) those add ``(c_pf · L_in + c_req) / L_out`` per sequence
+(``c_req``: the law's per-prompt cost), so::
 
-    t_step(B) = t0 + B · (c_seq + c_kv · ctx / 1000 + c_pf · L_in / L_out)
+    t_step(B) = t0 + B · (c_seq + c_kv · ctx / 1000 + (c_pf · L_in + c_req) / L_out)
     λ(B)      = B / (L_out · t_step(B))             requests per second
 
 with ``ctx`` the mean attended context (prompt plus half the output). ``λ`` grows with ``B`` up to the
@@ -59,11 +60,11 @@ def _max_batch(p: EngineProfile, shape: TokenShape) -> int:
 def _step_ms(p: EngineProfile, shape: TokenShape, batch: float, slowdown: float) -> float:
     out = max(1.0, shape.mean_out)
     ctx = batch * (shape.mean_in + shape.mean_out / 2)
-    return slowdown * p.law.step_ms(batch, ctx, batch * shape.mean_in / out)
+    return slowdown * p.law.step_ms(batch, ctx, batch * shape.mean_in / out, 0, batch / out)
 
 
 def _latency_ms(p: EngineProfile, shape: TokenShape, batch: float, slowdown: float) -> float:
-    prefill = slowdown * p.law.c_pf_ms_per_token * shape.p95_in
+    prefill = slowdown * (p.law.c_pf_ms_per_token * shape.p95_in + p.law.c_req_ms)
     return p.overhead_ttft_ms + prefill + max(1.0, shape.p95_out) * _step_ms(p, shape, batch, slowdown)
 
 

@@ -377,7 +377,9 @@ def consolidate(
                 slo_attainment=att[p.task],
                 detail=f"{name}: {n} replica(s) of {prof.id} shared by {len(tasks)} tasks",
             )
-            if p.chosen.status == "chosen" and p.chosen is not o:
+            # the dedicated choice (``o`` itself when the task's own plan used this profile) gives
+            # way to its shared copy: one chosen option per task
+            if p.chosen.status == "chosen":
                 p.chosen.status = "feasible"
             p.options.append(opt)
             p.chosen = opt

@@ -130,6 +130,7 @@ class ReplicaCore:
         self.pf_knee = law.token_knee
         self.c_pf_low = law.c_pf_low_ms_per_token / 1000.0
         self.c_pf_attn = law.c_pf_attn_ms_per_1k / 1e6  # seconds per prompt token per attended token
+        self.c_req = law.c_req_ms / 1000.0  # seconds per sequence with a prompt chunk in the step
         self.knee = law.knee_seqs
         self.c_over = law.c_seq_over_ms / 1000.0
         self.overhead = profile.overhead_ttft_ms / 1000.0
@@ -349,14 +350,19 @@ class ReplicaCore:
         if sched or B == 0:
             if not sched:
                 return None  # everything left failed
-            # self._prefill_s(pf_tokens, pf_ctx), inlined (same expression)
+            # self._prefill_s(pf_tokens, pf_ctx, len(sched)), inlined (same expression)
             # min(pf_tokens, max(0, x)) without the builtin calls (hot path; same result)
             above = B + pf_tokens - self.pf_knee
             if above < 0:
                 above = 0
             if pf_tokens < above:
                 above = pf_tokens
-            pf_s = self.c_pf * above + self.c_pf_low * (pf_tokens - above) + self.c_pf_attn * pf_ctx
+            pf_s = (
+                self.c_pf * above
+                + self.c_pf_low * (pf_tokens - above)
+                + self.c_pf_attn * pf_ctx
+                + self.c_req * len(sched)
+            )
             return Segment(1, base + pf_s, 0.0)
         self._drop_stale()
         k = self.heap[0][0] - self.S
@@ -386,10 +392,10 @@ class ReplicaCore:
         hit = (min(alive, computed, need - 1) // block) * block
         return hit if hit > 0 else 0
 
-    def _prefill_s(self, tokens: int, ctx: float) -> float:
+    def _prefill_s(self, tokens: int, ctx: float, seqs: int) -> float:
         """Prefill part of a step (StepLaw.prefill_ms): tokens past the knee are compute-bound."""
         above = min(tokens, max(0, self.B + tokens - self.pf_knee))
-        return self.c_pf * above + self.c_pf_low * (tokens - above) + self.c_pf_attn * ctx
+        return self.c_pf * above + self.c_pf_low * (tokens - above) + self.c_pf_attn * ctx + self.c_req * seqs
 
     def _fail_head(self, req: int) -> None:
         self.waiting.popleft()

@@ -14,6 +14,7 @@ from advisor.profiles.calibration import (
     read_silybench,
 )
 from advisor.profiles.defaults import build_default_profiles
+from advisor.profiles.model import prompt_context
 from advisor.profiles.registry import load_profile
 from advisor.sheets.build import profile_json
 from advisor.sheets.hardware import load_hardware
@@ -45,7 +46,7 @@ def test_shipped_8b_profile_reproduces_every_calibration_point(precision: str) -
         assert err <= (0.10 if bound else 0.05), f"{pt.label}: {err:.1%}"
     # and the TTFT at concurrency 1 follows from one prefill step plus the fitted overhead
     c1 = next(r for r in run.rows if r.concurrency == 1)
-    ttft = prof.overhead_ttft_ms + prof.law.step_ms(0, 0, c1.input_len)
+    ttft = prof.overhead_ttft_ms + prof.law.step_ms(0, 0, c1.input_len, prompt_context(0, c1.input_len), 1)
     assert ttft == pytest.approx(c1.ttft_p95_ms, rel=0.05)
 
 

@@ -44,10 +44,11 @@ def test_prompt_context_is_the_sum_of_causal_positions() -> None:
 
 def test_cohort_steps_pack_prompts_fcfs_into_the_token_budget() -> None:
     steps = cohort_steps(3, 5000, 8192)
-    assert [t for t, _ in steps] == [8192, 6808]
-    total = sum(c for _, c in steps)
+    assert [t for t, _, _ in steps] == [8192, 6808]
+    assert [n for _, _, n in steps] == [2, 2]  # the second prompt is chunked: it is in both steps
+    total = sum(c for _, c, _ in steps)
     assert total == pytest.approx(3 * prompt_context(0, 5000))
-    assert cohort_steps(64, 128, 8192) == [(8192, 64 * prompt_context(0, 128))]
+    assert cohort_steps(64, 128, 8192) == [(8192, 64 * prompt_context(0, 128), 64)]
 
 
 def test_fit_recovers_the_coefficients_that_made_the_points() -> None:
@@ -85,7 +86,8 @@ def test_fit_refuses_points_that_cannot_see_attention() -> None:
 
 @pytest.mark.parametrize("precision", ["bf16", "fp8"])
 def test_shipped_8b_prefill_fit_agrees_with_the_decode_fit_and_the_cohorts(precision: str) -> None:
-    """One knee for decode and prompt tokens; two independent data sets give the same compute-bound
+    """One knee for decode and prompt tokens; one attention coefficient for both precisions; in the
+    anchor precision (no per-prompt cost) two independent data sets give the same compute-bound
     token cost; and the cohorts fit."""
     from advisor.profiles.calibration import kv_bound_users, read_silybench
     from advisor.profiles.registry import load_profile
@@ -95,8 +97,16 @@ def test_shipped_8b_prefill_fit_agrees_with_the_decode_fit_and_the_cohorts(preci
     prof = load_profile(f"qwen3-8b-{precision}-h100-sxm-vllm0.30")
     law = prof.law
     assert law.token_knee == law.knee_seqs == 128 and law.c_pf_low_ms_per_token == law.c_seq_ms
-    # a decode token past the decode knee (ITL data) costs what a prompt token past the ridge does (TTFT)
-    assert law.c_pf_ms_per_token == pytest.approx(law.c_seq_ms + law.c_seq_over_ms, rel=0.10)
+    other = load_profile(f"qwen3-8b-{'fp8' if precision == 'bf16' else 'bf16'}-h100-sxm-vllm0.30").law
+    # attention and the KV cache run in BF16 under weight-only FP8: one coefficient for both
+    assert law.c_pf_attn_ms_per_1k == other.c_pf_attn_ms_per_1k > 0
+    if precision == "bf16":
+        assert law.c_req_ms == 0.0  # the anchor of the joint fit (docs/profiles.md, "Prefill")
+        # a decode token past the decode knee (ITL data) costs what a prompt token past the ridge does
+        assert law.c_pf_ms_per_token == pytest.approx(law.c_seq_ms + law.c_seq_over_ms, rel=0.10)
+    else:
+        # FP8 matmuls are faster per prompt token, but each prompt costs a fixed extra
+        assert law.c_pf_ms_per_token < other.c_pf_ms_per_token and law.c_req_ms > 0
     c1 = {r.workload: r for r in run.rows if r.concurrency == 1}
     for r in run.rows:
         if r.concurrency == 1 or r.concurrency > kv_bound_users(
@@ -112,3 +122,69 @@ def test_shipped_8b_prefill_fit_agrees_with_the_decode_fit_and_the_cohorts(preci
         )
         got = predict_ttft(law, point, prof.max_num_batched_tokens)
         assert got == pytest.approx(r.ttft_p95_ms, rel=0.25), f"{r.workload}@c{r.concurrency}"
+
+
+def test_the_per_prompt_cost_is_charged_per_sequence_and_defaults_to_nothing() -> None:
+    law = NEW.model_copy(update={"c_req_ms": 0.5})
+    base = NEW.step_ms(10, 5000, 1024, prompt_context(0, 1024))
+    assert law.step_ms(10, 5000, 1024, prompt_context(0, 1024), 8) == pytest.approx(base + 8 * 0.5)
+    assert law.step_ms(10, 5000, 0, 0, 0) == NEW.step_ms(10, 5000, 0)  # decode steps: untouched
+    assert NEW.step_ms(10, 5000, 1024, prompt_context(0, 1024), 8) == base  # c_req 0: the old law
+
+
+def _synthetic(law: StepLaw, template: list[TtftPoint]) -> list[TtftPoint]:
+    return [
+        TtftPoint(
+            prompt_tokens=p.prompt_tokens,
+            users=p.users,
+            ttft_ms=predict_ttft(law, p, 8192),
+            ref_prompt_tokens=p.ref_prompt_tokens,
+            ref_ttft_ms=p.ref_ttft_ms,
+        )
+        for p in template
+    ]
+
+
+def test_joint_fit_shares_attention_and_recovers_each_precisions_coefficients() -> None:
+    from advisor.profiles.prefill import fit_prefill_joint
+
+    template = [
+        TtftPoint(prompt_tokens=128, users=c, ttft_ms=1.0, ref_prompt_tokens=128, ref_ttft_ms=14.2)
+        for c in (4, 16, 64, 256)
+    ] + [TtftPoint(prompt_tokens=8192, users=1, ttft_ms=1.0, ref_prompt_tokens=1024, ref_ttft_ms=34.3)]
+    bf16 = NEW.model_copy(update={"c_req_ms": 0.0})
+    fp8 = NEW.model_copy(update={"t0_ms": 4.5, "c_pf_ms_per_token": 0.015, "c_req_ms": 0.6})
+    start = {"c_pf_ms_per_token": 0.05, "c_pf_attn_ms_per_1k": 0.0}
+    fits = fit_prefill_joint(
+        {
+            "bf16": (bf16.model_copy(update=start), _synthetic(bf16, template)),
+            "fp8": (fp8.model_copy(update={**start, "c_req_ms": 9.0}), _synthetic(fp8, template)),
+        },
+        8192,
+        shared=("c_pf_attn_ms_per_1k",),
+        fixed={"bf16": ("c_req_ms",)},
+    )
+    assert fits["bf16"].law.c_pf_ms_per_token == pytest.approx(0.022, rel=1e-6)
+    assert fits["fp8"].law.c_pf_ms_per_token == pytest.approx(0.015, rel=1e-6)
+    assert fits["bf16"].law.c_pf_attn_ms_per_1k == fits["fp8"].law.c_pf_attn_ms_per_1k
+    assert fits["fp8"].law.c_pf_attn_ms_per_1k == pytest.approx(0.0019, rel=1e-6)
+    assert fits["fp8"].law.c_req_ms == pytest.approx(0.6, rel=1e-6)
+    assert fits["bf16"].law.c_req_ms == 0.0  # fixed: kept as given
+    assert max(f.max_rel_error for f in fits.values()) < 1e-9
+
+
+def test_joint_fit_refuses_contradictory_or_unknown_constraints() -> None:
+    from advisor.errors import ConfigError
+    from advisor.profiles.prefill import fit_prefill_joint
+
+    pts = [
+        TtftPoint(prompt_tokens=128, users=16, ttft_ms=60.0, ref_prompt_tokens=128, ref_ttft_ms=14.0),
+        TtftPoint(prompt_tokens=8192, users=1, ttft_ms=250.0, ref_prompt_tokens=1024, ref_ttft_ms=34.0),
+    ]
+    with pytest.raises(ConfigError, match="both shared and fixed"):
+        fit_prefill_joint({"a": (NEW, pts)}, 8192, shared=("c_req_ms",), fixed={"a": ("c_req_ms",)})
+    with pytest.raises(ConfigError, match="unknown"):
+        fit_prefill_joint({"a": (NEW, pts)}, 8192, shared=("t0_ms",))
+    # one precision's 128-token cohorts cannot tell a token's cost from a prompt's
+    with pytest.raises(ConfigError, match="cannot separate"):
+        fit_prefill_joint({"a": (NEW.model_copy(update={"token_knee": 0}), pts)}, 8192, shared=())

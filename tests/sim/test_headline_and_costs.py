@@ -40,8 +40,8 @@ def _fleet_scenario(**fleet: object) -> object:
 def test_headline_222_rps_on_estimated_qwen3_4b() -> None:
     """Target 390/640/870 ms (+-15 %). With the roofline-aware prefill law the estimated 4B profile
     carries 222 req/s of ~250-token prompts without a growing queue (c_pf 0.0114 ms per prompt
-    token past the 128-token knee, ~0.6 s of prefill per second) and gets p50 ~378 ms (-3 %) and
-    p95 ~559 ms (-13 %) inside the band, but p99 ~628 ms (-28 %) is not: the simulated tail is
+    token past the 128-token knee, ~0.6 s of prefill per second) and gets p50 ~379 ms (-3 %) and
+    p95 ~559 ms (-13 %) inside the band, but p99 ~627 ms (-28 %) is not: the simulated tail is
     narrower than the headline's (p99/p50 ~1.7 vs 2.2), as figures.md §3.3 found for the step
     model alone (docs/simulator.md, "Headline check"). We assert what it gives, not the headline."""
     res = simulate(

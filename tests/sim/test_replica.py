@@ -92,6 +92,7 @@ def test_jumps_equal_stepping_with_the_roofline_prefill_law(monkeypatch: pytest.
             "token_knee": 295,
             "c_pf_low_ms_per_token": 0.0094,
             "c_pf_attn_ms_per_1k": 0.0019,
+            "c_req_ms": 0.6,
         }
     )
     prof = qwen3_8b("bf16", law=law, kv_cache_tokens=60_000)
@@ -122,6 +123,28 @@ def test_a_chunked_prompt_step_costs_what_the_law_says() -> None:
     second = core.plan()
     assert second is not None
     assert second.a * 1000 == pytest.approx(law.step_ms(0, 0, 1808, prompt_context(8192, 1808)))
+
+
+def test_every_sequence_with_a_prompt_chunk_in_the_step_pays_the_per_prompt_cost() -> None:
+    """Three prompts in one step pay c_req three times; the chunked one pays it again in the next."""
+    from advisor.profiles.model import prompt_context
+    from advisor.sim.replica import RequestBook
+
+    law = qwen3_8b("bf16").law.model_copy(update={"c_pf_attn_ms_per_1k": 0.0019, "c_req_ms": 0.6})
+    book = RequestBook(np.array([128, 128, 9000]), np.array([5, 5, 5]))
+    core = ReplicaCore(qwen3_8b("bf16", law=law), book)
+    for req in range(3):
+        core.submit(req, 0.0)
+    first = core.plan()
+    assert first is not None
+    ctx = 2 * prompt_context(0, 128) + prompt_context(0, 7936)
+    assert first.a * 1000 == pytest.approx(law.step_ms(0, 0, 8192, ctx, 3))
+    assert first.a * 1000 - law.step_ms(0, 0, 8192, ctx, 0) == pytest.approx(3 * 0.6)
+    core.commit(first, 1)
+    second = core.plan()  # two decodes + the rest of the long prompt
+    assert second is not None
+    want = law.step_ms(2, 2 * 129, 1064, prompt_context(7936, 1064), 1)
+    assert second.a * 1000 == pytest.approx(want)
 
 
 def _resume_prefill(kv_tokens: int, inp: list[int], out: list[int]) -> tuple[int, int, int]:

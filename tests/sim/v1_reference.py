@@ -155,7 +155,7 @@ def run_reference(
                 running.append(r)
                 sched.append((r, n))
                 budget -= n
-        decodes = context = prompt_tokens = 0
+        decodes = context = prompt_tokens = prompt_seqs = 0
         prompt_ctx = 0.0
         for r, n in sched:
             if r.out > 0 and n == 1 and r.computed == r.num_tokens - 1:
@@ -163,8 +163,9 @@ def run_reference(
                 context += r.computed + 1
             else:
                 prompt_tokens += n
+                prompt_seqs += 1
                 prompt_ctx += prompt_context(r.computed, n)
-        now += law.step_ms(decodes, context, prompt_tokens, prompt_ctx) / 1000.0
+        now += law.step_ms(decodes, context, prompt_tokens, prompt_ctx, prompt_seqs) / 1000.0
         finished = []
         for r, n in sched:
             r.computed += n
