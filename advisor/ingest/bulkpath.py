@@ -38,8 +38,8 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
-from advisor.ingest.fastpath import _TS_RE, _q
 from advisor.ingest.fastpath import _good as exact_good
+from advisor.ingest.fastpath import _q, member_sql, output_sql, parsed_ctes
 from advisor.ingest.validate import ENUMS, LABEL_FIELDS, MEASURE_FIELDS, TOKEN_FIELDS
 from advisor.trace import CANONICAL_FIELDS, MAX_LABEL, REQUIRED_FIELDS
 
@@ -55,34 +55,22 @@ _STRINGS = frozenset({*LABEL_FIELDS, "ts_start", "ts_end", *ENUMS})
 
 def _val(name: str, e: str) -> str:
     """SQL: the value of member ``name`` from its JSON text ``e`` (NULL if absent, null or mistyped)."""
-    if name in TOKEN_FIELDS:
-        # DuckDB writes a JSON integer as its digits (``-0`` as ``0``), anything else differently:
-        # 1.0, 1e3, "7", true, -1 and 40-digit literals all fail the pattern
-        return f"CASE WHEN regexp_full_match({e}, '0|[1-9][0-9]{{0,9}}') THEN CAST({e} AS BIGINT) END"
-    if name in MEASURE_FIELDS:
-        return f"CASE WHEN {e}[1] BETWEEN '0' AND '9' THEN TRY_CAST({e} AS DOUBLE) END"
-    if name == "has_tools":
-        return f"CASE {e} WHEN 'true' THEN true WHEN 'false' THEN false END"
-    if name == "tags":
-        return f"CASE WHEN {e}[1] = '{{' THEN {e} END"
+    typed = member_sql(name, e)
+    if typed is not None:
+        return typed
     assert name in _STRINGS, name
-    # DuckDB re-serialises a string member as its content in quotes (lines with a backslash, where
-    # escapes would differ, never reach here)
+    # a string member is its content in quotes (lines with a backslash, where escapes would differ,
+    # never reach here)
     return f"CASE WHEN {e}[1] = '\"' THEN {e}[2:-2] END"
 
 
 def _good(name: str) -> str:
     """SQL: the extracted value ``s_<name>`` (non-NULL) is valid; a screen, exact only when true."""
-    v = f"s_{name}"
-    if name in ENUMS:
-        return f"{v} IN ({', '.join(_q(x) for x in ENUMS[name])})"
     if name in LABEL_FIELDS:
         # bytes bound characters from above: a long non-ASCII label only costs the exact path
-        return f"strlen({v}) BETWEEN 1 AND {MAX_LABEL}"
-    if name in ("ts_start", "ts_end"):
-        return f"regexp_full_match({v}, {_q(_TS_RE)}) AND t_{name} IS NOT NULL"
+        return f"strlen(s_{name}) BETWEEN 1 AND {MAX_LABEL}"
     if name == "tags":
-        return f"CASE WHEN {v} IS NULL THEN false ELSE {exact_good('tags')} END"
+        return f"CASE WHEN s_tags IS NULL THEN false ELSE {exact_good('tags')} END"
     return exact_good(name)
 
 
@@ -127,29 +115,14 @@ def sql(backslash: bool, fields: tuple[str, ...] = CANONICAL_FIELDS) -> str:
         tag_quotes = "0"
     if backslash:
         conds.append("NOT contains(line, '\\')")
-    outs = []
-    for n in CANONICAL_FIELDS:
-        if n not in F:
-            outs.append(f"NULL::{_SQL_TYPES.get(n, 'VARCHAR')} AS {'tags_raw' if n == 'tags' else n}")
-        elif n in ("ts_start", "ts_end"):
-            outs.append(f"epoch_us(t_{n}) AS {n}")
-        elif n == "tags":
-            outs.append("s_tags AS tags_raw")
-        else:
-            outs.append(f"s_{n} AS {n}")
+    outs = [
+        output_sql(n)
+        if n in F
+        else f"NULL::{_SQL_TYPES.get(n, 'VARCHAR')} AS {'tags_raw' if n == 'tags' else n}"
+        for n in CANONICAL_FIELDS
+    ]
     return f"""
-WITH e AS (
-    SELECT i, line,
-           CASE WHEN starts_with(line, '{{') THEN TRY(CAST(json_extract(line, {paths}) AS VARCHAR[])) END AS e
-    FROM lines
-), r AS (
-    SELECT i, line, e IS NOT NULL AS parsed,
-           CASE WHEN e IS NULL THEN length(trim(line, e' \\t\\r\\n')) = 0 ELSE false END AS blank,
-           {raw}
-    FROM e
-), s AS (
-    SELECT *, {vals} FROM r
-), t AS (
+{parsed_ctes(f"TRY(CAST(json_extract(line, {paths}) AS VARCHAR[]))", "e", raw, vals)}, t AS (
     SELECT *, {times},
            CASE WHEN parsed THEN {present} + {strings} + {tag_quotes} ELSE 0 END AS expected
     FROM s

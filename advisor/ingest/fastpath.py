@@ -47,23 +47,32 @@ def _is_str(r: str) -> str:
     return f"starts_with({r}, '\"')"
 
 
-def _val(name: str) -> str:
-    """SQL: the value of member ``name`` from its raw JSON text ``r_<name>`` (NULL if mistyped).
+def member_sql(name: str, r: str) -> str | None:
+    """SQL: the value of a non-string member from its re-serialised JSON text ``r`` (NULL if
+    mistyped), or None for string members (each path reads those its own way).
 
-    DuckDB hands a JSON member back re-serialised: a string without a backslash is its content in
-    quotes (nothing needed escaping), an integer is its digits, a float its shortest round-trip
-    text. Only escaped strings are parsed again.
+    DuckDB hands a JSON member back re-serialised: an integer is its digits (``-0`` as ``0``), a
+    float its shortest round-trip text, a string its content in quotes when nothing needed escaping.
     """
-    r = f"r_{name}"
     if name in TOKEN_FIELDS:
-        # the digit round trip rejects 1.0, 1e3, "7", true, -1 and 40-digit literals
-        return f"CASE WHEN CAST(TRY_CAST({r} AS UBIGINT) AS VARCHAR) = {r} THEN TRY_CAST({r} AS BIGINT) END"
+        # 1.0, 1e3, "7", true, -1 and 40-digit literals all fail the pattern
+        return f"CASE WHEN regexp_full_match({r}, '0|[1-9][0-9]{{0,9}}') THEN CAST({r} AS BIGINT) END"
     if name in MEASURE_FIELDS:
         return f"CASE WHEN {r}[1] BETWEEN '0' AND '9' THEN TRY_CAST({r} AS DOUBLE) END"
     if name == "has_tools":
         return f"CASE {r} WHEN 'true' THEN true WHEN 'false' THEN false END"
     if name == "tags":
         return f"CASE WHEN {r}[1] = '{{' THEN {r} END"
+    return None
+
+
+def _val(name: str) -> str:
+    """SQL: the value of member ``name`` from its raw JSON text ``r_<name>`` (NULL if mistyped);
+    only escaped strings are parsed again."""
+    r = f"r_{name}"
+    typed = member_sql(name, r)
+    if typed is not None:
+        return typed
     if name in _AS_TEXT:
         return r
     return (
@@ -98,6 +107,34 @@ def _good(name: str) -> str:
             f"AND length(e ->> '$') <= {MAX_LABEL})) IS NOT FALSE)"
         )
     raise AssertionError(name)  # pragma: no cover
+
+
+def parsed_ctes(parse: str, var: str, raw: str, vals: str) -> str:
+    """SQL: CTEs ``e`` (each line parsed into ``var``), ``r`` (``parsed``, ``blank`` + ``raw``
+    columns) and ``s`` (+ ``vals``) over the registered table ``lines(i, line)``.
+
+    A line not starting with ``{`` (leading blanks, arrays, garbage) is left unparsed for Python.
+    """
+    return f"""WITH e AS (
+    SELECT i, line, CASE WHEN starts_with(line, '{{') THEN {parse} END AS {var}
+    FROM lines
+), r AS (
+    SELECT i, line, {var} IS NOT NULL AS parsed,
+           CASE WHEN {var} IS NULL THEN length(trim(line, e' \\t\\r\\n')) = 0 ELSE false END AS blank,
+           {raw}
+    FROM e
+), s AS (
+    SELECT *, {vals} FROM r
+)"""  # noqa: S608 (built from canonical names and this module's constants only)
+
+
+def output_sql(name: str) -> str:
+    """SQL: output column of member ``name`` (times as epoch µs, tags still raw for Python)."""
+    if name in ("ts_start", "ts_end"):
+        return f"epoch_us(t_{name}) AS {name}"
+    if name == "tags":
+        return "s_tags AS tags_raw"
+    return f"s_{name} AS {name}"
 
 
 def _has_value(name_col: str, F: Sequence[str]) -> str:
@@ -155,28 +192,11 @@ def _build_sql() -> str:
         f"AND NOT ({trailing})"
     )
     ok = " AND ".join([shape, *conds, f"(CASE WHEN {screened} THEN true ELSE {exact} END)"])
-    outs = []
-    for n in F:
-        if n in ("ts_start", "ts_end"):
-            outs.append(f"epoch_us(t_{n}) AS {n}")
-        elif n == "tags":
-            outs.append("s_tags AS tags_raw")
-        else:
-            outs.append(f"s_{n} AS {n}")
+    outs = [output_sql(n) for n in F]
     # Built only from canonical field names and constants of this module: no input reaches SQL text.
     # A line not starting with ``{`` (leading blanks, arrays, garbage) goes to Python as it is.
     return f"""
-WITH e AS (
-    SELECT i, line, CASE WHEN starts_with(line, '{{') THEN TRY(from_json(line, {struct})) END AS x
-    FROM lines
-), r AS (
-    SELECT i, line, x IS NOT NULL AS parsed,
-           CASE WHEN x IS NULL THEN length(trim(line, e' \\t\\r\\n')) = 0 ELSE false END AS blank,
-           {raw}
-    FROM e
-), s AS (
-    SELECT *, {vals} FROM r
-), t AS (
+{parsed_ctes(f"TRY(from_json(line, {struct}))", "x", raw, vals)}, t AS (
     SELECT *, {times},
            CASE WHEN parsed THEN len(json_keys(line)) END AS nk,
            (length(line) - length(replace(line, {_q(_NULL_MEMBER)}, ''))) // {len(_NULL_MEMBER)} AS n_null

@@ -56,16 +56,7 @@ def test_fit_recovers_the_coefficients_that_made_the_points() -> None:
         TtftPoint(prompt_tokens=128, users=c, ttft_ms=1.0, ref_prompt_tokens=128, ref_ttft_ms=14.2)
         for c in (4, 16, 32, 64, 128)
     ] + [TtftPoint(prompt_tokens=8192, users=1, ttft_ms=1.0, ref_prompt_tokens=1024, ref_ttft_ms=34.3)]
-    points = [
-        TtftPoint(
-            prompt_tokens=p.prompt_tokens,
-            users=p.users,
-            ttft_ms=predict_ttft(NEW, p, 8192),
-            ref_prompt_tokens=p.ref_prompt_tokens,
-            ref_ttft_ms=p.ref_ttft_ms,
-        )
-        for p in template
-    ]
+    points = _synthetic(NEW, template)
     start = NEW.model_copy(update={"c_pf_ms_per_token": 0.05, "c_pf_attn_ms_per_1k": 0.0})
     fit = fit_prefill(start, points, 8192)
     assert fit.law.c_pf_ms_per_token == pytest.approx(0.022, rel=1e-6)
