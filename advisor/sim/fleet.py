@@ -85,8 +85,7 @@ class Replica:
                         self.fleet.membership_changed()
                     return
                 self.run = seg
-                k = seg.k_max  # seg.duration(k_max), inlined (k == 1: exactly seg.a)
-                end = self.run_end = now + (seg.a if k == 1 else k * seg.a + seg.b * k * (k - 1) / 2.0)
+                end = self.run_end = now + seg.d  # seg.d: duration(k_max), computed once
             if end > t:
                 return
             self.run = None
@@ -138,7 +137,7 @@ class Fleet:
         spec: FleetSpec,
         profile: EngineProfile,
         book: RequestBook,
-        on_finish: Callable[[list[int], float], None],
+        on_finish: Callable[[list[int], float], None] | None,
         on_fail: Callable[[int], None],
     ) -> None:
         self.env = env
@@ -153,6 +152,7 @@ class Fleet:
         self.pending_area = 0.0
         self._pending_t = 0.0
         self._rr = 0
+        self._least = spec.load_balancer != "round_robin"
         self.cold_start_s = (
             spec.autoscaler.cold_start_s
             if spec.autoscaler is not None and spec.autoscaler.cold_start_s is not None
@@ -244,6 +244,17 @@ class Fleet:
         if self.track_service:  # the mean output length is read with the EWMA only
             self._submitted += 1
             self._out_sum += self.book.out[req]
+        ready = self._ready_lb
+        if ready and self._least:  # self._dispatch(req, t), inlined for the default balancer
+            r = ready[0]
+            if len(ready) > 1:
+                best = r.core.in_system
+                for x in ready:
+                    n = x.core.in_system
+                    if n < best:
+                        r, best = x, n
+            r.accept(req, t)
+            return
         if not self._dispatch(req, t):
             self._tick_pending(t)
             self.pending.append(req)
@@ -272,7 +283,8 @@ class Fleet:
     def finished(self, done: list[int], t: float) -> None:
         if not self.track_service:
             self.completed += len(done)
-            self._on_finish(done, t)
+            if self._on_finish is not None:
+                self._on_finish(done, t)
             return
         admit = self.book.admit_s
         for req in done:
@@ -280,7 +292,8 @@ class Fleet:
                 self.ewma_service_s = t - admit[req]
             self.ewma_service_s += 0.05 * ((t - admit[req]) - self.ewma_service_s)
             self.completed += 1
-        self._on_finish(done, t)
+        if self._on_finish is not None:
+            self._on_finish(done, t)
 
     def failed(self, req: int) -> None:
         self._on_fail(req)
