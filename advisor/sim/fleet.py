@@ -152,7 +152,6 @@ class Fleet:
         self.pending_area = 0.0
         self._pending_t = 0.0
         self._rr = 0
-        self._least = spec.load_balancer != "round_robin"
         self.cold_start_s = (
             spec.autoscaler.cold_start_s
             if spec.autoscaler is not None and spec.autoscaler.cold_start_s is not None
@@ -244,17 +243,6 @@ class Fleet:
         if self.track_service:  # the mean output length is read with the EWMA only
             self._submitted += 1
             self._out_sum += self.book.out[req]
-        ready = self._ready_lb
-        if ready and self._least:  # self._dispatch(req, t), inlined for the default balancer
-            r = ready[0]
-            if len(ready) > 1:
-                best = r.core.in_system
-                for x in ready:
-                    n = x.core.in_system
-                    if n < best:
-                        r, best = x, n
-            r.accept(req, t)
-            return
         if not self._dispatch(req, t):
             self._tick_pending(t)
             self.pending.append(req)
