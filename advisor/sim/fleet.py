@@ -71,6 +71,9 @@ class Replica:
         core = self.core
         seg = self.run
         end = self.run_end
+        # commit() plans the next decode run itself when the clock is still before this
+        # (now < t, or now <= t when inclusive: the same test as below)
+        t_lim = math.nextafter(t, math.inf) if inclusive else t
         while True:
             if seg is None:
                 now = core.now
@@ -89,10 +92,14 @@ class Replica:
             if end > t:
                 return
             self.run = None
-            done = core.commit(seg, seg.k_max)
+            done = core.commit(seg, seg.k_max, t_lim)
             if done:
                 self.fleet.finished(done, core.now)
-            seg = None
+            seg = core.planned
+            if seg is not None:  # planned by commit (the clock is before t_lim)
+                core.planned = None
+                self.run = seg
+                end = self.run_end = core.now + seg.d
 
     def accept(self, req: int, t: float) -> None:
         """Take a request arriving at ``t`` (after ``advance(t)``)."""

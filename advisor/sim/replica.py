@@ -201,6 +201,8 @@ class ReplicaCore:
         self.C = 0
         self._order = 0
         self._pending_pf: list[tuple[list[int], int]] = []
+        self.planned: Segment | None = None
+        """The next step, when ``commit`` planned it (the caller takes it and clears it)."""
         self._admit_t = book.admit_t
         # accounting
         self.in_system = 0
@@ -453,8 +455,13 @@ class ReplicaCore:
                 return
             heappop(heap)
 
-    def commit(self, seg: Segment, k: int) -> list[int]:
-        """Apply the first ``k`` steps of ``seg``; returns the requests that finished."""
+    def commit(self, seg: Segment, k: int, plan_before: float = -math.inf) -> list[int]:
+        """Apply the first ``k`` steps of ``seg``; returns the requests that finished.
+
+        When the new clock is before ``plan_before`` the caller will plan the next step right away;
+        if that is a pure decode run, it is planned here (``planned``), from the state still in
+        locals, instead of by a second call reloading it (plan()'s fast path, same arithmetic).
+        """
         # hot path: state in locals, written back once (same arithmetic, same order)
         # seg.duration(k): precomputed for the whole run (the common case), else inlined
         dt = seg.d if k == seg.k_max else (seg.a if k == 1 else k * seg.a + seg.b * k * (k - 1) / 2.0)
@@ -533,6 +540,28 @@ class ReplicaCore:
             n = len(done)
             self.in_system -= n
             self.completed += n
+        if t_end < plan_before and running and not self.waiting and not self.prefilling:
+            # plan()'s fast path, same expressions (B, C and S are the values just written back)
+            room = self.cap - self.frag * len(running) - C
+            if room >= B:
+                self._pending_pf = _NO_PF
+                base = self.t0 + self.c_seq * B + self.c_kv * C
+                if self.c_over and self.knee < B:
+                    base += self.c_over * (B - self.knee)
+                top = heap[0]
+                d = dec.get(top[2])
+                if d is None or d[3] != top[1]:
+                    self._drop_stale()
+                    top = heap[0]
+                k = top[0] - S
+                q = room // B
+                if q < k:
+                    k = q
+                b = self.c_kv * B
+                if k > 1:
+                    self.planned = Segment(k, base, b, k * base + b * k * (k - 1) / 2.0)
+                else:
+                    self.planned = Segment(1, base, b, base)
         return done
 
     def close(self, t: float) -> None:
