@@ -12,15 +12,17 @@ service time - the textbook way to write such a simulator, doing less modelling 
 
 Usage: ``python benchmarks/bench_sim.py [--requests-a N] [--requests-b N]``. Non-gating.
 
-Last measured 2026-11-28 00:22 UTC on the shared 2-core build machine (load average ~1; two runs
-back to back, more in docs/simulator.md section 4)::
+Last measured 2026-11-28 02:10-02:25 UTC on the shared 2-core build machine (load average ~1;
+three runs; the host is slower today: the same-run baseline gives 19-28k req/s against 37k at
+00:22, when (b) took 13.4 s). History in docs/simulator.md section 4::
 
     $ python benchmarks/bench_sim.py
-    (a) ... advisor : 208,731 simulated requests/s (0.96 s); baseline 23,775; ratio 8.78x: met
-    (b) ... advisor :  13.42 s for 1,000,000 requests = 74,510 req/s   target <= 15 s: met
-        (process CPU time 13.41 s; load average 0.98 1.14 1.65 - other jobs share the 2 cores)
-        baseline:   5.40 s for the first 200,000 requests = 37,054 req/s;  ratio 2.01x
-    second run: (a) 201,283 req/s, 9.17x; (b) 13.62 s wall, 13.61 s CPU, 2.27x
+    (a) ... advisor : 148,626 simulated requests/s (1.35 s); baseline 16,717; ratio 8.89x: met
+    (b) ... advisor :  18.15 s for 1,000,000 requests = 55,101 req/s   target <= 15 s: NOT met
+        (process CPU time 18.12 s; load average 0.97 1.07 1.20 - other jobs share the 2 cores)
+        baseline:   8.22 s for the first 200,000 requests = 24,328 req/s;  ratio 2.26x
+    two runs before the last step of that round: (a) 110,903 / 113,630 req/s (7.3x / 6.9x);
+    (b) 17.83 s (2.91x), 15.17 s (2.37x)
 """
 
 from __future__ import annotations
