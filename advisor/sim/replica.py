@@ -185,6 +185,8 @@ class ReplicaCore:
         self.reserved = 0  # KV tokens reserved by prefilling sequences
         self.running: dict[int, int] = {}  # req -> admission order (insertion order = age)
         self.heap: list[tuple[int, int, int]] = []  # (finish_step, order, req)
+        self._stale = 0
+        """Heap entries of preempted runs (no longer matching ``dec``): checked for only when > 0."""
         self.dec: dict[int, tuple[int, int, int, int]] = {}  # req -> (S0, ctx0, gen0, order)
         self.gen: dict[int, int] = {}  # tokens generated before a preemption
         # Prefix cache (vLLM V1, on by default): freed blocks join the tail of one LRU free queue
@@ -274,6 +276,7 @@ class ReplicaCore:
         book.run_s[req] += self.now - self._admit_t[req]
         d = self.dec.pop(req, None)
         if d is not None:
+            self._stale += 1  # its heap entry no longer matches dec
             s0, ctx0, gen0, _ = d
             m = self.S - s0
             self.C -= ctx0 + m
@@ -313,12 +316,9 @@ class ReplicaCore:
                 if self.c_over and self.knee < B:
                     base += self.c_over * (B - self.knee)
                 heap = self.heap
-                top = heap[0]
-                d = self.dec.get(top[2])
-                if d is None or d[3] != top[1]:
+                if self._stale:
                     self._drop_stale()
-                    top = heap[0]
-                k = top[0] - self.S
+                k = heap[0][0] - self.S
                 q = room // B
                 if q < k:  # min() without the builtin call (hot path)
                     k = q
@@ -404,7 +404,8 @@ class ReplicaCore:
             )
             a = base + pf_s
             return Segment(1, a, 0.0, a)
-        self._drop_stale()
+        if self._stale:
+            self._drop_stale()
         k = self.heap[0][0] - self.S
         if B:
             room = self.cap - reserved - frag * len(running) - C
@@ -454,6 +455,7 @@ class ReplicaCore:
             if d is not None and d[3] == order:
                 return
             heappop(heap)
+            self._stale -= 1
 
     def commit(self, seg: Segment, k: int, plan_before: float = -math.inf) -> list[int]:
         """Apply the first ``k`` steps of ``seg``; returns the requests that finished.
@@ -480,6 +482,7 @@ class ReplicaCore:
             fs, order, req = heappop(heap)
             d = dec.get(req)
             if d is None or d[3] != order:
+                self._stale -= 1
                 continue
             del dec[req]
             ctx = d[1] + (fs - d[0])
@@ -548,12 +551,9 @@ class ReplicaCore:
                 base = self.t0 + self.c_seq * B + self.c_kv * C
                 if self.c_over and self.knee < B:
                     base += self.c_over * (B - self.knee)
-                top = heap[0]
-                d = dec.get(top[2])
-                if d is None or d[3] != top[1]:
+                if self._stale:
                     self._drop_stale()
-                    top = heap[0]
-                k = top[0] - S
+                k = heap[0][0] - S
                 q = room // B
                 if q < k:
                     k = q
