@@ -12,17 +12,16 @@ service time - the textbook way to write such a simulator, doing less modelling 
 
 Usage: ``python benchmarks/bench_sim.py [--requests-a N] [--requests-b N]``. Non-gating.
 
-Last measured 2026-11-28 02:10-02:25 UTC on the shared 2-core build machine (load average ~1;
-three runs; the host is slower today: the same-run baseline gives 19-28k req/s against 37k at
-00:22, when (b) took 13.4 s). History in docs/simulator.md section 4::
+Last measured 2026-11-28 02:31 UTC on the shared 2-core build machine (load average ~1; the host
+is slower today: the same-run baseline gives 12-28k req/s against 37k at 00:22, when (b) took
+13.4 s). History in docs/simulator.md section 4::
 
     $ python benchmarks/bench_sim.py
-    (a) ... advisor : 148,626 simulated requests/s (1.35 s); baseline 16,717; ratio 8.89x: met
-    (b) ... advisor :  18.15 s for 1,000,000 requests = 55,101 req/s   target <= 15 s: NOT met
-        (process CPU time 18.12 s; load average 0.97 1.07 1.20 - other jobs share the 2 cores)
-        baseline:   8.22 s for the first 200,000 requests = 24,328 req/s;  ratio 2.26x
-    two runs before the last step of that round: (a) 110,903 / 113,630 req/s (7.3x / 6.9x);
-    (b) 17.83 s (2.91x), 15.17 s (2.37x)
+    (a) ... advisor : 106,665 simulated requests/s (1.88 s); baseline 12,627; ratio 8.45x: met
+    (b) ... advisor :  18.06 s for 1,000,000 requests = 55,383 req/s   target <= 15 s: NOT met
+        (process CPU time 18.04 s; load average 1.00 0.96 1.08 - other jobs share the 2 cores)
+        baseline:  10.43 s for the first 200,000 requests = 19,168 req/s;  ratio 2.89x
+    earlier runs that half hour: (b) 17.83 s (2.91x), 15.17 s (2.37x), 18.15 s (2.26x)
 """
 
 from __future__ import annotations
