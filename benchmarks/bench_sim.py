@@ -12,15 +12,16 @@ service time - the textbook way to write such a simulator, doing less modelling 
 
 Usage: ``python benchmarks/bench_sim.py [--requests-a N] [--requests-b N]``. Non-gating.
 
-Last measured 2026-11-28 00:22 UTC on the shared 2-core build machine (load average ~1; two runs
-back to back, more in docs/simulator.md section 4)::
+Last measured 2026-11-28 02:31 UTC on the shared 2-core build machine (load average ~1; the host
+is slower today: the same-run baseline gives 12-28k req/s against 37k at 00:22, when (b) took
+13.4 s). History in docs/simulator.md section 4::
 
     $ python benchmarks/bench_sim.py
-    (a) ... advisor : 208,731 simulated requests/s (0.96 s); baseline 23,775; ratio 8.78x: met
-    (b) ... advisor :  13.42 s for 1,000,000 requests = 74,510 req/s   target <= 15 s: met
-        (process CPU time 13.41 s; load average 0.98 1.14 1.65 - other jobs share the 2 cores)
-        baseline:   5.40 s for the first 200,000 requests = 37,054 req/s;  ratio 2.01x
-    second run: (a) 201,283 req/s, 9.17x; (b) 13.62 s wall, 13.61 s CPU, 2.27x
+    (a) ... advisor : 106,665 simulated requests/s (1.88 s); baseline 12,627; ratio 8.45x: met
+    (b) ... advisor :  18.06 s for 1,000,000 requests = 55,383 req/s   target <= 15 s: NOT met
+        (process CPU time 18.04 s; load average 1.00 0.96 1.08 - other jobs share the 2 cores)
+        baseline:  10.43 s for the first 200,000 requests = 19,168 req/s;  ratio 2.89x
+    earlier runs that half hour: (b) 17.83 s (2.91x), 15.17 s (2.37x), 18.15 s (2.26x)
 """
 
 from __future__ import annotations

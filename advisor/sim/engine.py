@@ -136,15 +136,12 @@ def simulate(
         env = simpy.Environment()
         stop = env.event()
 
-        def on_finish(done: list[int], t: float) -> None:
-            return None
-
         def on_fail(req: int) -> None:
             return None
 
         for c, fname in fleet_codes.items():
             spec = scenario.fleets[fname]
-            fleets[c] = Fleet(env, fname, spec, fleet_profiles[fname], book, on_finish, on_fail)
+            fleets[c] = Fleet(env, fname, spec, fleet_profiles[fname], book, None, on_fail)
             fleets[c].track_service = plan.overflow is not None  # only the overflow policy reads it
             if spec.autoscaler is not None:
                 env.process(fleets[c].autoscale(stop))

@@ -71,6 +71,9 @@ class Replica:
         core = self.core
         seg = self.run
         end = self.run_end
+        # commit() plans the next decode run itself when the clock is still before this
+        # (now < t, or now <= t when inclusive: the same test as below)
+        t_lim = math.nextafter(t, math.inf) if inclusive else t
         while True:
             if seg is None:
                 now = core.now
@@ -85,15 +88,18 @@ class Replica:
                         self.fleet.membership_changed()
                     return
                 self.run = seg
-                k = seg.k_max  # seg.duration(k_max), inlined (k == 1: exactly seg.a)
-                end = self.run_end = now + (seg.a if k == 1 else k * seg.a + seg.b * k * (k - 1) / 2.0)
+                end = self.run_end = now + seg.d  # seg.d: duration(k_max), computed once
             if end > t:
                 return
             self.run = None
-            done = core.commit(seg, seg.k_max)
+            done = core.commit(seg, seg.k_max, t_lim)
             if done:
                 self.fleet.finished(done, core.now)
-            seg = None
+            seg = core.planned
+            if seg is not None:  # planned by commit (the clock is before t_lim)
+                core.planned = None
+                self.run = seg
+                end = self.run_end = core.now + seg.d
 
     def accept(self, req: int, t: float) -> None:
         """Take a request arriving at ``t`` (after ``advance(t)``)."""
@@ -138,7 +144,7 @@ class Fleet:
         spec: FleetSpec,
         profile: EngineProfile,
         book: RequestBook,
-        on_finish: Callable[[list[int], float], None],
+        on_finish: Callable[[list[int], float], None] | None,
         on_fail: Callable[[int], None],
     ) -> None:
         self.env = env
@@ -272,7 +278,8 @@ class Fleet:
     def finished(self, done: list[int], t: float) -> None:
         if not self.track_service:
             self.completed += len(done)
-            self._on_finish(done, t)
+            if self._on_finish is not None:
+                self._on_finish(done, t)
             return
         admit = self.book.admit_s
         for req in done:
@@ -280,7 +287,8 @@ class Fleet:
                 self.ewma_service_s = t - admit[req]
             self.ewma_service_s += 0.05 * ((t - admit[req]) - self.ewma_service_s)
             self.completed += 1
-        self._on_finish(done, t)
+        if self._on_finish is not None:
+            self._on_finish(done, t)
 
     def failed(self, req: int) -> None:
         self._on_fail(req)

@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import math
 from collections import deque
-from dataclasses import dataclass
 from heapq import heappop, heappush
 from typing import Any
 
@@ -59,7 +58,24 @@ class RequestBook:
         """Sequence-seconds spent running (admission to finish/preemption), for cost attribution."""
         self.preemptions: Any = [0] * n
         self.failed: Any = [False] * n
+        # scratch state of the replica holding a request (a request is on one replica at a time):
+        # lists indexed by request, cheaper than per-replica dicts that grow and shrink per request
+        self.need: list[int] = list(self.inp)
+        """Tokens to prefill when (re)admitted: the prompt, plus what was generated before a preemption."""
+        self.admit_t: list[float] = [nan] * n
+        """Start of the current admission (for ``run_s``)."""
+        self._unfit: dict[tuple[int, int], list[bool]] = {}
         self.frozen = False
+
+    def unfit(self, max_model_len: int, max_prompt: int) -> list[bool]:
+        """Per request: can never run on an engine with these limits (one vectorised pass per
+        engine shape, shared by its replicas, instead of two sums and compares per arrival)."""
+        key = (max_model_len, max_prompt)
+        got = self._unfit.get(key)
+        if got is None:  # int64 sums of token counts: exact, as the Python ints they replace
+            bad = (self.input_tokens + self.output_tokens > max_model_len) | (self.input_tokens > max_prompt)
+            got = self._unfit[key] = bad.tolist()
+        return got
 
     @classmethod
     def empty(cls, input_tokens: np.ndarray, output_tokens: np.ndarray) -> RequestBook:
@@ -79,13 +95,31 @@ class RequestBook:
         return self
 
 
-@dataclass(slots=True)
 class Segment:
-    """A run of up to ``k_max`` steps; step j (0-based) takes ``a + b*j`` seconds."""
+    """A run of up to ``k_max`` steps; step j (0-based) takes ``a + b*j`` seconds.
 
-    k_max: int
-    a: float
-    b: float
+    ``d`` is ``duration(k_max)``, computed once when planned: the caller needs it to know when
+    the run ends and ``commit`` needs it again when the whole run is applied (the common case).
+    """
+
+    __slots__ = ("a", "b", "d", "k_max")
+
+    def __init__(self, k_max: int, a: float, b: float, d: float | None = None) -> None:
+        self.k_max = k_max
+        self.a = a
+        self.b = b
+        # duration(k_max), same expression (k_max == 1: exactly a)
+        self.d = d if d is not None else (a if k_max == 1 else k_max * a + b * k_max * (k_max - 1) / 2.0)
+
+    def __repr__(self) -> str:
+        return f"Segment(k_max={self.k_max}, a={self.a!r}, b={self.b!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Segment):
+            return NotImplemented
+        return (self.k_max, self.a, self.b) == (other.k_max, other.a, other.b)
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, like the dataclass it replaced
 
     def duration(self, k: int) -> float:
         return k * self.a + self.b * k * (k - 1) / 2.0
@@ -140,15 +174,19 @@ class ReplicaCore:
         self.frag = profile.kv_block_tokens // 2
         self.cap = (profile.kv_cache_tokens // profile.kv_block_tokens) * profile.kv_block_tokens
         self.book = book
+        # p + out > max_model_len or p + frag > cap, per request
+        self._unfit = book.unfit(self.max_model_len, self.cap - self.frag)
         self.inp = book.inp
         self.out = book.out
         self.now = now
         self.waiting: deque[int] = deque()
-        self.need: dict[int, int] = {}  # tokens to prefill when (re)admitted
+        self.need = book.need  # tokens to prefill when (re)admitted (indexed by request)
         self.prefilling: list[list[int]] = []  # [req, remaining, need]
         self.reserved = 0  # KV tokens reserved by prefilling sequences
         self.running: dict[int, int] = {}  # req -> admission order (insertion order = age)
         self.heap: list[tuple[int, int, int]] = []  # (finish_step, order, req)
+        self._stale = 0
+        """Heap entries of preempted runs (no longer matching ``dec``): checked for only when > 0."""
         self.dec: dict[int, tuple[int, int, int, int]] = {}  # req -> (S0, ctx0, gen0, order)
         self.gen: dict[int, int] = {}  # tokens generated before a preemption
         # Prefix cache (vLLM V1, on by default): freed blocks join the tail of one LRU free queue
@@ -165,7 +203,9 @@ class ReplicaCore:
         self.C = 0
         self._order = 0
         self._pending_pf: list[tuple[list[int], int]] = []
-        self._admit_t: dict[int, float] = {}
+        self.planned: Segment | None = None
+        """The next step, when ``commit`` planned it (the caller takes it and clears it)."""
+        self._admit_t = book.admit_t
         # accounting
         self.in_system = 0
         self.area = 0.0  # integral of requests in system over time
@@ -199,7 +239,7 @@ class ReplicaCore:
         """Would ``req`` be admitted at the next step boundary (ignoring the token budget)?"""
         if self.waiting or len(self.running) >= self.max_seqs:
             return False
-        need = self.need.get(req, self.inp[req])
+        need = self.need[req]
         # kv_used() inlined (same sum, same order): called on every arrival during a decode run
         frag = self.frag
         return self.C + self.reserved + frag * len(self.running) + need + frag + self.B <= self.cap
@@ -213,8 +253,7 @@ class ReplicaCore:
 
     def submit(self, req: int, t: float) -> bool:
         """Queue a request arriving at ``t``; False (and marked failed) if it can never run."""
-        p = self.inp[req]
-        if p + self.out[req] > self.max_model_len or p + self.frag > self.cap:
+        if self._unfit[req]:
             self.book.failed[req] = True
             self.book.finish_s[req] = t
             return False
@@ -225,8 +264,7 @@ class ReplicaCore:
             self.area += self.in_system * (t - last)
             self._last_t = t
         self.in_system += 1
-        self.need[req] = p
-        self.waiting.append(req)
+        self.waiting.append(req)  # need[req] is the prompt until a preemption (one submit per request)
         return True
 
     # -- scheduling --------------------------------------------------------------------------
@@ -235,9 +273,10 @@ class ReplicaCore:
         req, _order = self.running.popitem()
         book = self.book
         book.preemptions[req] += 1
-        book.run_s[req] += self.now - self._admit_t.pop(req)
+        book.run_s[req] += self.now - self._admit_t[req]
         d = self.dec.pop(req, None)
         if d is not None:
+            self._stale += 1  # its heap entry no longer matches dec
             s0, ctx0, gen0, _ = d
             m = self.S - s0
             self.C -= ctx0 + m
@@ -277,16 +316,16 @@ class ReplicaCore:
                 if self.c_over and self.knee < B:
                     base += self.c_over * (B - self.knee)
                 heap = self.heap
-                top = heap[0]
-                d = self.dec.get(top[2])
-                if d is None or d[3] != top[1]:
+                if self._stale:
                     self._drop_stale()
-                    top = heap[0]
-                k = top[0] - self.S
+                k = heap[0][0] - self.S
                 q = room // B
                 if q < k:  # min() without the builtin call (hot path)
                     k = q
-                return Segment(k if k > 1 else 1, base, self.c_kv * B)
+                b = self.c_kv * B
+                if k > 1:  # Segment's duration(k_max), computed here (same expression)
+                    return Segment(k, base, b, k * base + b * k * (k - 1) / 2.0)
+                return Segment(1, base, b, base)
         # from here on the state is in locals (same arithmetic, same order), written back once
         B, C, frag, reserved = self.B, self.C, self.frag, self.reserved
         # decodes must fit: preempt the newest sequences until they do
@@ -363,8 +402,10 @@ class ReplicaCore:
                 + self.c_pf_attn * pf_ctx
                 + self.c_req * len(sched)
             )
-            return Segment(1, base + pf_s, 0.0)
-        self._drop_stale()
+            a = base + pf_s
+            return Segment(1, a, 0.0, a)
+        if self._stale:
+            self._drop_stale()
         k = self.heap[0][0] - self.S
         if B:
             room = self.cap - reserved - frag * len(running) - C
@@ -403,7 +444,7 @@ class ReplicaCore:
         self.in_system -= 1
         self.book.failed[req] = True
         self.book.finish_s[req] = self.now
-        self.need.pop(req, None)
+        self.need[req] = self.inp[req]
         self.cached.pop(req, None)
 
     def _drop_stale(self) -> None:
@@ -414,12 +455,18 @@ class ReplicaCore:
             if d is not None and d[3] == order:
                 return
             heappop(heap)
+            self._stale -= 1
 
-    def commit(self, seg: Segment, k: int) -> list[int]:
-        """Apply the first ``k`` steps of ``seg``; returns the requests that finished."""
+    def commit(self, seg: Segment, k: int, plan_before: float = -math.inf) -> list[int]:
+        """Apply the first ``k`` steps of ``seg``; returns the requests that finished.
+
+        When the new clock is before ``plan_before`` the caller will plan the next step right away;
+        if that is a pure decode run, it is planned here (``planned``), from the state still in
+        locals, instead of by a second call reloading it (plan()'s fast path, same arithmetic).
+        """
         # hot path: state in locals, written back once (same arithmetic, same order)
-        # seg.duration(k), inlined: the hottest call (k == 1, every prefill step: exactly seg.a)
-        dt = seg.a if k == 1 else k * seg.a + seg.b * k * (k - 1) / 2.0
+        # seg.duration(k): precomputed for the whole run (the common case), else inlined
+        dt = seg.d if k == seg.k_max else (seg.a if k == 1 else k * seg.a + seg.b * k * (k - 1) / 2.0)
         t_end = self.now + dt
         running = self.running
         if running:
@@ -435,6 +482,7 @@ class ReplicaCore:
             fs, order, req = heappop(heap)
             d = dec.get(req)
             if d is None or d[3] != order:
+                self._stale -= 1
                 continue
             del dec[req]
             ctx = d[1] + (fs - d[0])
@@ -484,18 +532,36 @@ class ReplicaCore:
             if t_end > last:  # self._tick(t_end), inlined
                 self.area += self.in_system * (t_end - last)
                 self._last_t = t_end
-            admit_t, need_of = self._admit_t, self.need
+            admit_t = self._admit_t
             book = self.book
             run_s, finish_s = book.run_s, book.finish_s
             t_fin = t_end + self.overhead
             for req in done:
                 del running[req]
-                run_s[req] += t_end - admit_t.pop(req)
+                run_s[req] += t_end - admit_t[req]
                 finish_s[req] = t_fin
-                need_of.pop(req, None)
             n = len(done)
             self.in_system -= n
             self.completed += n
+        if t_end < plan_before and running and not self.waiting and not self.prefilling:
+            # plan()'s fast path, same expressions (B, C and S are the values just written back)
+            room = self.cap - self.frag * len(running) - C
+            if room >= B:
+                self._pending_pf = _NO_PF
+                base = self.t0 + self.c_seq * B + self.c_kv * C
+                if self.c_over and self.knee < B:
+                    base += self.c_over * (B - self.knee)
+                if self._stale:
+                    self._drop_stale()
+                k = heap[0][0] - S
+                q = room // B
+                if q < k:
+                    k = q
+                b = self.c_kv * B
+                if k > 1:
+                    self.planned = Segment(k, base, b, k * base + b * k * (k - 1) / 2.0)
+                else:
+                    self.planned = Segment(1, base, b, base)
         return done
 
     def close(self, t: float) -> None:

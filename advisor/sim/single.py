@@ -8,6 +8,7 @@ the clock differs (a plain loop here, simpy processes in the fleet).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -82,7 +83,11 @@ def run_single(
             while i < issued and arr[i] <= core.now:
                 core.submit(i, float(arr[i]))
                 i += 1
-        seg = core.plan()
+        seg = core.planned  # planned by the last commit (nothing arrived since), else plan now
+        if seg is not None:
+            core.planned = None
+        else:
+            seg = core.plan()
         if seg is None:
             if i >= issued:
                 break
@@ -99,7 +104,9 @@ def run_single(
                 i += 1
         if itl is not None and core.B:
             itl.append((seg.a, seg.b, k, core.B))
-        done = core.commit(seg, k)
+        # open loop: commit may plan the next decode run if the clock stays before the next arrival
+        # (closed loop: requests issued after the commit could arrive at the new clock)
+        done = core.commit(seg, k, -math.inf if closed else (float(arr[i]) if i < n else math.inf))
         if closed and done:
             for _ in done:
                 if issued < n:
