@@ -3,8 +3,9 @@
 Per file: open safely (``sources``), split lines in bounded chunks (``lines``), sniff the format
 from the first records, then read with the matching reader:
 
-- ``canonical`` JSONL: DuckDB validates and extracts whole batches (``fastpath``); only lines it
-  is unsure about are parsed in Python for their exact reject code.
+- ``canonical`` JSONL: DuckDB validates and extracts whole blocks — plain lines in one parse each
+  (``bulkpath``), the others with the exact SQL (``fastpath``); only lines the SQL is unsure about
+  are parsed in Python for their exact reject code.
 - ``csv``: CSV, or JSONL with a column mapping (``tabular``).
 - provider formats: adapters from ``advisor.ingest.formats``, per record in Python.
 
@@ -12,7 +13,7 @@ Every reader ends in the canonical validator (``validate``). Accounting: ``lines
 physical lines for JSONL (blank lines separately), *records* for CSV (a quoted multi-line record
 counts once; the header is ``header_lines``) and *records* for adapter formats whose line holds
 many calls (an OTLP export line with 5 LLM spans counts 5). Always
-``lines_read == accepted + rejected + blank + header_lines``.
+``lines_read == accepted + rejected + blank + header_lines + skipped``.
 
 Normalisations (stated in ``DataQuality``): times to UTC; rows sorted by ``ts_start`` (stable;
 ``reordered`` counts records earlier than a record before them in their file); duplicates of one
