@@ -79,25 +79,18 @@ WS = b" \t\r\n"
 BLOCK_BYTES = 128 * 1024 * 1024
 SNIFF_BYTES = 64 * 1024
 SNIFF_RECORDS = 20
-STR_FIELDS = (
-    "request_id",
-    "provider",
-    "model",
-    "status",
-    "service_tier",
-    "finish_reason",
-    "error_type",
-    "task",
-    "feature",
-    "user_id",
-    "tenant",
-    "tags",
-    "output_type",
-    "prompt_fingerprint",
-    "source",
-)
 INT_FIELDS = ("input_tokens", "output_tokens", "cache_read_tokens", "cache_write_tokens", "reasoning_tokens")
 FLOAT_FIELDS = ("latency_ms", "ttft_ms", "cost_usd_reported")
+_ARROW_TYPES = {
+    **dict.fromkeys((*INT_FIELDS, "ts_start", "ts_end"), pa.int64()),
+    **dict.fromkeys(FLOAT_FIELDS, pa.float64()),
+    "has_tools": pa.bool_(),
+}
+ROW_SCHEMA = pa.schema(
+    [(c, _ARROW_TYPES.get(c, pa.string())) for c in CANONICAL_FIELDS]
+    + [("src_file", pa.string()), ("src_line", pa.int64())]
+)
+"""Validated rows (times as epoch µs UTC), as the Python validator hands them over."""
 OUTPUT_COLUMNS = (*CANONICAL_FIELDS, "task_source", "src_file", "src_line")
 LATENCY_LIMIT_MS = 3_600_000.0
 _NAIVE_MSG = (
@@ -112,9 +105,8 @@ class _Acc:
     def __init__(self, options: ReadOptions, reject_log: IO[str] | None = None) -> None:
         self.options = options
         self.q = DataQuality()
-        self.frames: list[pd.DataFrame] = []
         self.tables: list[pa.Table] = []
-        """Rows the SQL paths accepted, still in Arrow (typed once, at the end)."""
+        """Accepted rows in Arrow, from every path (contract dtypes are made once, at the end)."""
         self.rows: list[dict[str, Any]] = []
         self.reject_log = reject_log
 
@@ -138,8 +130,7 @@ class _Acc:
 
     def flush_rows(self) -> None:
         if self.rows:
-            df = pd.DataFrame(self.rows, columns=[*CANONICAL_FIELDS, "src_file", "src_line"])
-            self.frames.append(df)
+            self.tables.append(pa.Table.from_pylist(self.rows, schema=ROW_SCHEMA))
             self.rows = []
 
 
@@ -629,12 +620,12 @@ def _read_adapter(acc: _Acc, path: Path, fmt: str, zone: tzinfo | None, chunk: i
 # --------------------------------------------------------------------------- assembly
 
 
-def _empty_frame() -> pd.DataFrame:
-    return pd.DataFrame({c: pd.Series([], dtype=object) for c in [*CANONICAL_FIELDS, "src_file", "src_line"]})
-
-
 def _arrow_typed(table: pa.Table) -> pd.DataFrame:
-    """Contract dtypes straight from the SQL paths' Arrow columns (no pandas round trip)."""
+    """Contract dtypes straight from the accepted rows' Arrow columns (no pandas round trip).
+
+    Strings stay pandas ``str`` (Arrow-backed, missing = NA): a million Python objects per column
+    would cost more than reading them.
+    """
     out: dict[str, Any] = {}
     for c in CANONICAL_FIELDS:
         col = table.column(c)
@@ -657,36 +648,6 @@ def _arrow_typed(table: pa.Table) -> pd.DataFrame:
 
 _STR = pd.StringDtype("pyarrow", na_value=np.nan)  # pandas' default ``str``
 _STR_TYPES = {pa.large_string(): _STR, pa.string(): _STR}
-
-
-def _typed(df: pd.DataFrame) -> pd.DataFrame:
-    """Contract dtypes. Strings stay pandas ``str`` (Arrow-backed, missing = NA): converting a
-    million rows to Python objects costs more than reading them."""
-    out = pd.DataFrame(index=df.index)
-    for c in CANONICAL_FIELDS:
-        col = df[c]
-        if c in ("ts_start", "ts_end"):
-            # exact integer µs -> datetime64[us] (NaT is int64 min); no float round trip
-            if col.dtype == "int64":
-                vals = col.to_numpy()
-            else:
-                us = pd.to_numeric(col, errors="raise").astype("Int64")
-                vals = us.to_numpy(dtype="int64", na_value=np.iinfo(np.int64).min)
-            out[c] = pd.Series(vals.view("datetime64[us]"), index=df.index).dt.tz_localize("UTC")
-        elif c in INT_FIELDS:
-            out[c] = pd.to_numeric(col).fillna(0).astype("int64")
-        elif c in FLOAT_FIELDS:
-            out[c] = pd.to_numeric(col).astype("float64")
-        elif c == "has_tools":
-            out[c] = col.astype("boolean")
-        else:
-            # labels stay pandas ``str`` (Arrow-backed; missing = NA): a million Python objects per
-            # column would cost more than reading them
-            out[c] = col if col.dtype == "str" else col.astype("str")
-    out["task_source"] = None
-    out["src_file"] = df["src_file"].astype("str")
-    out["src_line"] = df["src_line"].astype("int64")
-    return out
 
 
 def _input_order(df: pd.DataFrame, paths: Sequence[str | Path]) -> np.ndarray | None:
@@ -845,12 +806,9 @@ def _load(
         read = acc.q.lines_read - lines_before
         if read == 0 or read == acc.q.blank + acc.q.header_lines - blank_before:
             raise InputError(path, "no records (empty file or header only)")
-    parts = [_typed(_concat(acc.frames))] if acc.frames else []
-    if acc.tables:
-        parts.insert(0, _arrow_typed(pa.concat_tables(acc.tables)))
-    if not parts:
-        parts = [_typed(_empty_frame())]
-    df = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+    df = _arrow_typed(
+        pa.concat_tables(acc.tables or [ROW_SCHEMA.empty_table()], promote_options="permissive")
+    )
     # Input order (file, line) first: fast and slow paths deliver a batch's rows separately.
     order = _input_order(df, paths)
     if order is not None:
@@ -875,12 +833,3 @@ def _load(
     acc.q.window_end = df["ts_start"].iloc[-1].to_pydatetime()
     acc.q.check()
     return Trace(df=df[list(OUTPUT_COLUMNS)], quality=acc.q)
-
-
-def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
-    frames = [f for f in frames if len(f)]
-    if not frames:
-        return _empty_frame()
-    if len(frames) == 1:
-        return frames[0]
-    return pd.concat(frames, ignore_index=True)
