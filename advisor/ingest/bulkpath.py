@@ -39,7 +39,7 @@ import numpy as np
 import pyarrow as pa
 
 from advisor.ingest.fastpath import _good as exact_good
-from advisor.ingest.fastpath import _q, member_sql, output_sql, parsed_ctes
+from advisor.ingest.fastpath import _q, member_sql, output_sql, parsed_ctes, run_lines
 from advisor.ingest.validate import ENUMS, LABEL_FIELDS, MEASURE_FIELDS, TOKEN_FIELDS
 from advisor.trace import CANONICAL_FIELDS, MAX_LABEL, REQUIRED_FIELDS
 
@@ -95,9 +95,6 @@ def sql(backslash: bool, fields: tuple[str, ...] = CANONICAL_FIELDS) -> str:
     raw = ", ".join(f"e[{k + 1}] AS e_{n}" for k, n in enumerate(F))
     present = " + ".join(f"(e_{n} IS NOT NULL)::INTEGER" for n in F)
     strings = " + ".join(f"((e_{n}[1] = '\"') IS TRUE)::INTEGER" for n in F if n in _STRINGS)
-    tag_quotes = (
-        "CASE WHEN s_tags IS NULL THEN 0 ELSE (strlen(s_tags) - strlen(replace(s_tags, '\"', ''))) // 2 END"
-    )
     vals = ", ".join(f"{_val(n, f'e_{n}')} AS s_{n}" for n in F)
     times = ", ".join(f"TRY_CAST(s_{n} AS TIMESTAMPTZ) AS t_{n}" for n in ("ts_start", "ts_end") if n in F)
     conds = []
@@ -109,10 +106,12 @@ def sql(backslash: bool, fields: tuple[str, ...] = CANONICAL_FIELDS) -> str:
             conds.append(f"(CASE WHEN s_{n} IS NULL THEN {absent} ELSE {_good(n)} END)")
     # A trailing comma (DuckDB accepts it) inside tags; the line's own last brace is checked by
     # ``trailing_comma`` on the buffer (cheaper than trimming every line in SQL).
+    tag_quotes = "0"
     if "tags" in F:
         conds.append("(CASE WHEN s_tags IS NULL THEN true ELSE NOT regexp_matches(line, ',\\s*}') END)")
-    else:
-        tag_quotes = "0"
+        # a tags object's keys and string values, each a pair of quotes in its re-serialised text
+        quotes = "strlen(s_tags) - strlen(replace(s_tags, '\"', ''))"
+        tag_quotes = f"CASE WHEN s_tags IS NULL THEN 0 ELSE ({quotes}) // 2 END"
     if backslash:
         conds.append("NOT contains(line, '\\')")
     outs = [
@@ -144,11 +143,7 @@ def run(
 
     ``backslash=False`` promises that no line contains one (the caller looked at the buffer).
     """
-    con.register("lines", lines)
-    try:
-        return con.sql(sql(backslash, fields)).to_arrow_table()
-    finally:
-        con.unregister("lines")
+    return run_lines(con, lines, sql(backslash, fields))
 
 
 def fields_seen(buf: bytes, starts: np.ndarray) -> tuple[str, ...]:

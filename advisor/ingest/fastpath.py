@@ -230,15 +230,11 @@ def lines_table(batch: Block) -> pa.Table:
     return pa.Table.from_batches(table.to_batches(max_chunksize=BATCH_ROWS))
 
 
-def run_lines(con: duckdb.DuckDBPyConnection, lines: pa.Table) -> pa.Table:
-    """Columns ``i, blank, ok`` + canonical columns (times as epoch µs) for a table ``(i, line)``."""
+def run_lines(con: duckdb.DuckDBPyConnection, lines: pa.Table, query: str = SQL) -> pa.Table:
+    """``query`` (by default the exact one: columns ``i, blank, ok`` + canonical columns, times as
+    epoch µs) over a table ``(i, line)``, registered as ``lines`` for the query's duration."""
     con.register("lines", lines)
     try:
-        return con.sql(SQL).to_arrow_table()
+        return con.sql(query).to_arrow_table()
     finally:
         con.unregister("lines")
-
-
-def run_batch(con: duckdb.DuckDBPyConnection, batch: Block) -> pa.Table:
-    """``run_lines`` over every line of a batch (which must be valid UTF-8)."""
-    return run_lines(con, lines_table(batch))
