@@ -45,15 +45,13 @@ def _never_logged(col: pd.Series) -> bool:
     return bool(col.iloc[::step].isna().all()) and bool(col.isna().all())
 
 
-def factorize(df: pd.DataFrame, name: str) -> Codes:
-    """Codes of a string column; NA and empty strings are both 'missing'."""
+def factorize(df: pd.DataFrame, name: str, rows: np.ndarray | None = None) -> Codes:
+    """Codes of a string column (only its ``rows``, positions, when given); NA and empty strings
+    are both 'missing', and so is every row of a column the frame does not have."""
     if name not in df.columns:
-        return Codes(np.full(len(df), -1, dtype=np.int64), np.array([], dtype=object))
-    return factorize_series(df[name])
-
-
-def factorize_series(col: pd.Series) -> Codes:
-    """``factorize`` of one column (e.g. a subset of a trace's rows)."""
+        n = len(df) if rows is None else len(rows)
+        return Codes(np.full(n, -1, dtype=np.int64), np.array([], dtype=object))
+    col = df[name] if rows is None else df[name].iloc[rows]
     n = len(col)
     if isinstance(col.dtype, pd.CategoricalDtype):  # codes already exist: no hashing at all
         codes = col.cat.codes.to_numpy().astype(np.int64)

@@ -22,7 +22,7 @@ from typing import Final
 import numpy as np
 import pandas as pd
 
-from advisor.labels import Codes, factorize, factorize_series
+from advisor.labels import Codes, factorize
 from advisor.trace import MAX_LABEL
 
 FUNCTION_CALLING: Final = "function-calling"
@@ -81,28 +81,19 @@ def heuristic_codes(df: pd.DataFrame, rows: np.ndarray | None = None) -> np.ndar
     shape columns are read, never a copy of the whole frame.
     """
 
-    def column(name: str) -> pd.Series | None:
-        if name not in df.columns:
-            return None
-        col = df[name]
-        return col if rows is None else col.iloc[rows]
-
-    def codes(name: str) -> Codes:
-        col = column(name)
-        if col is None:
-            return Codes(np.full(n, -1, dtype=np.int64), np.array([], dtype=object))
-        return factorize_series(col)
-
     n = len(df) if rows is None else len(rows)
-    has_tools = column("has_tools")
-    tool = np.zeros(n, bool) if has_tools is None else has_tools.fillna(False).to_numpy(dtype=bool)
-    out_type = codes("output_type")
-    finish = codes("finish_reason")
+    if "has_tools" in df.columns:
+        has_tools = df["has_tools"] if rows is None else df["has_tools"].iloc[rows]
+        tool = has_tools.fillna(False).to_numpy(dtype=bool)
+    else:
+        tool = np.zeros(n, bool)
+    out_type = factorize(df, "output_type", rows)
+    finish = factorize(df, "finish_reason", rows)
     tool = tool | out_type.where_unique(out_type.uniques == "tool_call")
     tool |= finish.where_unique(np.isin(finish.uniques, list(TOOL_FINISH_REASONS)))
     json_out = out_type.where_unique(out_type.uniques == "json")
     if "status" in df.columns:
-        status = codes("status")
+        status = factorize(df, "status", rows)
         ok = status.where_unique(status.uniques == "ok")
     else:
         ok = np.ones(n, dtype=bool)
