@@ -249,7 +249,9 @@ class PriceBook:
         if classes is None:  # one price for the whole group: price the columns as they are
             model_price, rep = prices[0]
             cost, valid, rounded = R.cost_pico(R.unit_rates(model_price), cols)
-            info.append(self._class_info(resolved, model_price, rep, service_tier, len(ts_ns), rounded, url))
+            info.append(
+                self._class_info(resolved, model_price, rep, service_tier, context, len(ts_ns), rounded, url)
+            )
             return cost, valid, info
         n = len(ts_ns)
         cost = np.zeros(n, dtype=np.int64)
@@ -260,7 +262,9 @@ class PriceBook:
             c_cost, c_valid, rounded = R.cost_pico(R.unit_rates(model_price), sub)
             cost[rows] = c_cost
             valid[rows] = c_valid
-            info.append(self._class_info(resolved, model_price, rep, service_tier, len(rows), rounded, url))
+            info.append(
+                self._class_info(resolved, model_price, rep, service_tier, context, len(rows), rounded, url)
+            )
         return cost, valid, info
 
     @staticmethod
@@ -269,6 +273,7 @@ class PriceBook:
         model_price: gp.ModelPrice,
         rep: pd.Timestamp,
         service_tier: str | None,
+        context: dict[str, str] | None,
         requests: int,
         rounded: int,
         url: str | None,
@@ -277,7 +282,7 @@ class PriceBook:
         same = service_tier not in (None, "default") and model_price == resolved.model.get_prices(
             rep.to_pydatetime(), None
         )
-        return (_price_from(resolved, rep, R.price_context(service_tier)), requests, rounded, url, same)
+        return (_price_from(resolved, rep, context), requests, rounded, url, same)
 
     def price_tokens(
         self,
