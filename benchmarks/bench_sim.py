@@ -27,6 +27,7 @@ is slower today: the same-run baseline gives 12-28k req/s against 37k at 00:22, 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 import time
 from pathlib import Path
@@ -38,7 +39,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from advisor.profiles import find_profile
 from advisor.profiles.model import EngineProfile
-from advisor.sim import SimInput, scenario_from_dict, simulate
+from advisor.sim import COMPILED_CORE, SimInput, interpreted_core, scenario_from_dict, simulate
 from advisor.sim.scenario import Scenario
 from advisor.sim.single import run_single
 
@@ -184,9 +185,20 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--requests-a", type=int, default=200_000)
     ap.add_argument("--requests-b", type=int, default=1_000_000)
+    ap.add_argument(
+        "--interpreted",
+        action="store_true",
+        help="time replica.py run by the interpreter even where the compiled core is installed",
+    )
     args = ap.parse_args()
-    bench_a(args.requests_a)
-    bench_b(args.requests_b)
+    interpreted = args.interpreted or not COMPILED_CORE
+    print(
+        "replica core: "
+        + ("interpreted replica.py" if interpreted else "compiled (Cython, setup.py; bit-identical)")
+    )
+    with interpreted_core() if args.interpreted else contextlib.nullcontext():
+        bench_a(args.requests_a)
+        bench_b(args.requests_b)
 
 
 if __name__ == "__main__":

@@ -7,7 +7,7 @@ See docs/simulator.md for the model, its validation and the scenario YAML refere
 
 from __future__ import annotations
 
-from advisor.sim import replica as _replica
+from advisor.sim.coresel import COMPILED_CORE, interpreted_core
 from advisor.sim.engine import simulate
 from advisor.sim.inputs import SimInput
 from advisor.sim.result import (
@@ -35,9 +35,6 @@ from advisor.sim.scenario import (
     scenario_from_dict,
 )
 
-COMPILED_CORE: bool = not (_replica.__file__ or "").endswith(".py")
-"""True when the replica step loop is the Cython-compiled module (setup.py), not the interpreted source."""
-
 __all__ = [
     "COMPILED_CORE",
     "LOGGED_API",
@@ -60,6 +57,7 @@ __all__ = [
     "Slo",
     "TaskCost",
     "TokenPrice",
+    "interpreted_core",
     "load_scenario",
     "register",
     "scenario_from_dict",
