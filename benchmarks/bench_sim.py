@@ -10,18 +10,19 @@ Baseline, in the same process: a plain simpy model with one process per request 
 ``simpy.Resource`` (capacity = the replica's max_num_seqs) and holding it for the request's
 service time - the textbook way to write such a simulator, doing less modelling work.
 
-Usage: ``python benchmarks/bench_sim.py [--requests-a N] [--requests-b N]``. Non-gating.
-
-Last measured 2026-11-28 02:31 UTC on the shared 2-core build machine (load average ~1; the host
-is slower today: the same-run baseline gives 12-28k req/s against 37k at 00:22, when (b) took
-13.4 s). History in docs/simulator.md section 4::
+Usage: ``python benchmarks/bench_sim.py [--requests-a N] [--requests-b N] [--interpreted]``.
+Non-gating. ``--interpreted`` times ``replica.py`` run by the interpreter instead of the compiled core
+(``setup.py``; bit-identical results). Last measured 2026-11-28 03:38-03:41 UTC on the shared
+2-core build machine (nothing else running; a slow hour: the baseline did 17-27k req/s against
+37k on a fast one). History in docs/simulator.md section 4::
 
     $ python benchmarks/bench_sim.py
-    (a) ... advisor : 106,665 simulated requests/s (1.88 s); baseline 12,627; ratio 8.45x: met
-    (b) ... advisor :  18.06 s for 1,000,000 requests = 55,383 req/s   target <= 15 s: NOT met
-        (process CPU time 18.04 s; load average 1.00 0.96 1.08 - other jobs share the 2 cores)
-        baseline:  10.43 s for the first 200,000 requests = 19,168 req/s;  ratio 2.89x
-    earlier runs that half hour: (b) 17.83 s (2.91x), 15.17 s (2.37x), 18.15 s (2.26x)
+    replica core: compiled (Cython, setup.py; bit-identical)
+    (a) ... advisor :      148,183 simulated requests/s  (1.35 s); ratio 7.71x: met
+    (b) ... advisor :   7.97 s for 1,000,000 requests =    125,468 req/s   target <= 15 s: met
+        baseline:   7.40 s for the first 200,000 requests =     27,021 req/s;  ratio 4.64x
+    $ python benchmarks/bench_sim.py --interpreted      # straight after
+    (b) ... advisor :  19.33 s ... NOT met; ratio 2.71x     (compiled again: 9.81 s, 4.73x)
 """
 
 from __future__ import annotations
