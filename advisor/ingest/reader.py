@@ -38,7 +38,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from advisor.errors import InputError
-from advisor.ingest import bulkpath, formats, sources
+from advisor.ingest import bulkpath, formats, scanpath, sources
 from advisor.ingest.errors import (
     DUPLICATE_CONFLICT,
     END_BEFORE_START,
@@ -72,6 +72,8 @@ MAX_REJECT_SAMPLES = 20
 FASTPATH_MIN_LINES = 5000
 BULK = True
 """Try the bulk path (``bulkpath``) before the exact SQL path (tests switch it off to compare)."""
+SCAN = True
+"""Try the compiled scanner (``scanpath``, where built) before the SQL tiers (tests switch it)."""
 WS = b" \t\r\n"
 # Lines per DuckDB query: planning the validation query costs 0.1-0.2 s, so few large blocks
 # (401 MB = 4 queries); a block and its Arrow result are the peak extra memory. Canonical files are
@@ -382,6 +384,18 @@ def _read_canonical(acc: _Acc, path: Path, zone: tzinfo | None, chunk: int) -> N
             utf8_ok = _is_utf8(block)
             small_file = first_block and block.n < FASTPATH_MIN_LINES  # blocks fill up unless at EOF
             first_block = False
+            if utf8_ok and not small_file and SCAN and scanpath.COMPILED:
+                # compiled scanner first: the plain lines are done here, the rest go on below
+                rows, status = scanpath.accept(block.buf, block.starts)
+                acc.q.blank += int((status == scanpath.BLANK).sum())
+                if rows is not None:
+                    _accept_table(acc, name, block, rows)
+                rest = np.flatnonzero(status == scanpath.FALLBACK)
+                if len(rest) < block.n:
+                    block = scanpath.sub_block(block, rest)
+                if block.n == 0:
+                    _long_lines(acc, name, block)
+                    continue
             if not utf8_ok or small_file:
                 # Small or not UTF-8: line by line in Python (the validator is the truth; a DuckDB
                 # query costs ~0.1 s of planning, more than Python needs for a few thousand lines).

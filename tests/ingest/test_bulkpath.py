@@ -19,8 +19,9 @@ from advisor.ingest import reader as reader_mod
 from tests.ingest.conftest import record
 
 MODES: dict[str, dict[str, Any]] = {
-    "bulk": {"FASTPATH_MIN_LINES": 0, "BULK": True},
-    "exact-sql": {"FASTPATH_MIN_LINES": 0, "BULK": False},
+    "scan": {"FASTPATH_MIN_LINES": 0, "BULK": True, "SCAN": True},
+    "bulk": {"FASTPATH_MIN_LINES": 0, "BULK": True, "SCAN": False},
+    "exact-sql": {"FASTPATH_MIN_LINES": 0, "BULK": False, "SCAN": False},
     "python": {"FASTPATH_MIN_LINES": 10**9},
 }
 
@@ -135,6 +136,7 @@ def test_three_paths_agree_on_tricky_lines(tmp_path: Path, monkeypatch, eol: str
         lines += [_c(record(10_000 + 2 * k)), t.replace("r0", f"t{k}")]
     path = _write(tmp_path / "t.jsonl", lines, eol, final=False)
     got = {m: _load(path, m, monkeypatch) for m in MODES}
+    assert got["scan"] == got["python"]
     assert got["bulk"] == got["python"]
     assert got["exact-sql"] == got["python"]
     _, quality = got["bulk"]
@@ -232,9 +234,11 @@ def _line(draw: st.DrawFn) -> str:
 def test_bulk_and_python_agree_on_generated_lines(lines: list[str], monkeypatch) -> None:
     with tempfile.TemporaryDirectory() as d:
         path = _write(Path(d) / "t.jsonl", lines)
+        scan = _load(path, "scan", monkeypatch)
         bulk = _load(path, "bulk", monkeypatch)
         python = _load(path, "python", monkeypatch)
     assert bulk == python
+    assert scan == python
 
 
 def test_members_the_sample_misses_are_read_again_not_sent_to_exact(tmp_path: Path, monkeypatch) -> None:

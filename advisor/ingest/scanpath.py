@@ -1,0 +1,104 @@
+"""The compiled scanner's tier: plain canonical lines to Arrow rows, the rest to the SQL tiers.
+
+``scan.pyx`` (built by ``setup.py`` where a C compiler is at hand) decides which lines are plain
+and decodes them; this module turns its columns into the table the other tiers produce (``i`` +
+canonical columns, times as epoch µs, ``tags_raw``), and cuts the lines it did not judge out of
+the block so the DuckDB tiers and the Python validator see only those, with their own line
+numbers and offsets.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+import pyarrow as pa
+
+from advisor.ingest.lines import Block
+
+try:
+    from advisor.ingest import scan as _scan
+except ImportError:  # not compiled: the reader starts at the DuckDB tiers
+    _scan = None
+
+COMPILED: bool = _scan is not None
+ACCEPTED, BLANK, FALLBACK = 0, 1, 2
+THREADS = max(1, min(4, os.cpu_count() or 1))
+PARALLEL_MIN_LINES = 20_000
+"""Below this many lines a block is scanned in one thread (a thread costs more than it saves)."""
+
+_STRING_KINDS = (0, 1, 2)  # label, status, output_type
+_INT_KINDS = (3, 4)  # times (epoch µs), token counts
+_MEASURE, _BOOL = 5, 6
+
+
+def _strings(buf: np.ndarray, start: np.ndarray, length: np.ndarray, rows: np.ndarray) -> pa.Array:
+    assert _scan is not None
+    offsets, data, valid = _scan.gather(buf, start, length, rows)
+    validity = None if valid.all() else pa.py_buffer(np.packbits(valid, bitorder="little"))
+    return pa.Array.from_buffers(
+        pa.large_string(), len(rows), [validity, pa.py_buffer(offsets), pa.py_buffer(data)]
+    )
+
+
+def _scan_lines(buf: bytes, starts: np.ndarray, pool: ThreadPoolExecutor) -> tuple[np.ndarray, ...]:
+    assert _scan is not None
+    n = len(starts) - 1
+    status, iv, ln, fv = _scan.new_columns(n)
+    parts = THREADS if n >= PARALLEL_MIN_LINES else 1
+    cuts = np.linspace(0, n, parts + 1).astype(int).tolist()
+    # the scan releases the GIL: one range of lines per core
+    list(
+        pool.map(
+            lambda r: _scan.scan_range(buf, starts, r[0], r[1], status, iv, ln, fv), itertools.pairwise(cuts)
+        )
+    )
+    return status, iv, ln, fv
+
+
+def accept(buf: bytes, starts: np.ndarray) -> tuple[pa.Table | None, np.ndarray]:
+    """(rows of the lines the scanner accepted, or None; per line ACCEPTED / BLANK / FALLBACK)."""
+    assert _scan is not None, "scanner not compiled"
+    starts = np.ascontiguousarray(starts, dtype=np.int64)
+    with ThreadPoolExecutor(THREADS) as pool:
+        status, iv, ln, fv = _scan_lines(buf, starts, pool)
+        rows = np.flatnonzero(status == ACCEPTED).astype(np.int64)
+        if not len(rows):
+            return None, status
+        every = len(rows) == len(status)  # the usual case: columns are views, not copies
+
+        def take(a: np.ndarray) -> np.ndarray:
+            return a if every else a[rows]
+
+        raw = np.frombuffer(buf, dtype=np.uint8)
+        strings = {
+            name: pool.submit(_strings, raw, iv[f], ln[f], rows)
+            for f, (name, kind) in enumerate(zip(_scan.FIELDS, _scan.KINDS, strict=True))
+            if kind in _STRING_KINDS
+        }
+        cols: dict[str, pa.Array] = {"i": pa.array(rows)}
+        for f, (name, kind) in enumerate(zip(_scan.FIELDS, _scan.KINDS, strict=True)):
+            if kind in _STRING_KINDS:
+                cols[name] = strings[name].result()
+                continue
+            absent = take(ln[f]) < 0
+            mask = absent if absent.any() else None
+            if kind in _INT_KINDS:
+                cols[name] = pa.array(take(iv[f]), pa.int64(), mask=mask)
+            elif kind == _MEASURE:
+                cols[name] = pa.array(take(fv[f]), pa.float64(), mask=mask)
+            elif kind == _BOOL:
+                cols[name] = pa.array(take(iv[f]) != 0, pa.bool_(), mask=mask)
+            else:  # tags: the scanner accepts a line only when it has none
+                cols["tags_raw"] = pa.nulls(len(rows), pa.string())
+    return pa.table(cols), status
+
+
+def sub_block(block: Block, rows: np.ndarray) -> Block:
+    """The lines ``rows`` of a block as a block of their own (same line numbers and offsets)."""
+    assert _scan is not None
+    rows = np.ascontiguousarray(rows, dtype=np.int64)
+    buf, starts = _scan.take_lines(block.buf, np.ascontiguousarray(block.starts, dtype=np.int64), rows)
+    return Block(buf, starts, block.line_no[rows], block.offset[rows], block.long_lines)
