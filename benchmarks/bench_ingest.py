@@ -1,6 +1,6 @@
 """Time ``load_trace`` and the whole ``advisor analyze FILE --json`` next to a plain DuckDB read.
 
-    python benchmarks/bench_ingest.py [--requests 1000000]
+    python benchmarks/bench_ingest.py [--requests 1000000] [--no-scan]
 
 On the same N-line synthetic canonical JSONL, in this process: the DuckDB baseline (``read_json``
 + group-by), ``load_trace``, and the whole spend report ``advisor analyze FILE --json
@@ -8,8 +8,9 @@ On the same N-line synthetic canonical JSONL, in this process: the DuckDB baseli
 memory) — issue 2's target — then the same with the recommendation search (issue 5's target is
 ``bench_recommend.py``), and finally the command as a user runs it, in a fresh interpreter
 (imports included). The baseline runs before and after ours and the smaller is used (the machine
-is shared); CPU seconds are printed beside wall seconds so a busy machine shows. Non-gating:
-prints, never asserts.
+is shared); CPU seconds are printed beside wall seconds so a busy machine shows. ``--no-scan``
+runs the in-process steps without the compiled scanner (``advisor/ingest/scan.pyx``), for the
+same-host comparison. Non-gating: prints, never asserts.
 """
 
 from __future__ import annotations
@@ -29,7 +30,8 @@ import time
 import duckdb
 
 from advisor.cli import main as cli_main
-from advisor.ingest import ReadOptions, load_trace
+from advisor.ingest import ReadOptions, load_trace, scanpath
+from advisor.ingest import reader as reader_mod
 from advisor.sample import write_sample
 
 OUT = Path(__file__).resolve().parent / "out"
@@ -72,7 +74,14 @@ def fresh_process(path: Path) -> tuple[float, int]:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--requests", type=int, default=1_000_000)
+    ap.add_argument(
+        "--no-scan",
+        action="store_true",
+        help="in-process runs without the compiled scanner (the DuckDB tiers read every line)",
+    )
     a = ap.parse_args()
+    if a.no_scan:
+        reader_mod.SCAN = False
     OUT.mkdir(exist_ok=True)
     path = OUT / f"synthetic_{a.requests}.jsonl"
     if not path.exists():
@@ -82,6 +91,8 @@ def main() -> None:
         print(f"generated {path.name} ({mb:.0f} MB) in {time.perf_counter() - t:.1f} s")
     mb = path.stat().st_size / 1e6
     print(f"{path.name}: {mb:.0f} MB, {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}")
+    scanner = "compiled (Cython)" if scanpath.COMPILED else "not built"
+    print(f"first tier: scanner {scanner}{', switched off (--no-scan)' if a.no_scan else ''}")
     base = baseline(path)
     t, c = time.perf_counter(), time.process_time()
     trace = load_trace([path], ReadOptions())
@@ -97,7 +108,7 @@ def main() -> None:
     print(f"load_trace:                      {ours:6.2f} s  (CPU {ours_cpu:.2f} s; {rate:,.0f} lines/s)")
     print(f"analyze --json --no-recommend:   {spend:6.2f} s  (CPU {spend_cpu:.2f} s; exit {code})")
     print(f"analyze --json (recommendations):{full:6.2f} s  (CPU {full_cpu:.2f} s; exit {code2})")
-    print(f"  the same in a fresh process:   {fresh:6.2f} s  (exit {code3}; imports included)")
+    print(f"  the same in a fresh process:   {fresh:6.2f} s  (exit {code3}; imports included; scanner on)")
     b = min(base, base2)
     print(f"ratio load_trace / duckdb:       {ours / b:6.1f}x")
     print(f"ratio analyze / duckdb:          {spend / b:6.1f}x  (targets: <= 5x and <= 3 s)")
