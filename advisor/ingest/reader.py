@@ -57,6 +57,7 @@ from advisor.ingest.fastpath import lines_table, run_lines
 from advisor.ingest.jsonparse import parse_object
 from advisor.ingest.lines import Block, LineBatch, iter_blocks, iter_line_batches
 from advisor.ingest.options import ReadOptions
+from advisor.ingest.prefetch import prefetch
 from advisor.ingest.tabular import (
     Mapping,
     NumericTimeWithoutUnit,
@@ -375,7 +376,7 @@ def _read_canonical(acc: _Acc, path: Path, zone: tzinfo | None, chunk: int) -> N
     last_line = 0
     first_block = True
     try:
-        for block in iter_blocks(_batches(path, acc.options, chunk), BLOCK_BYTES // 2):
+        for block in prefetch(iter_blocks(_batches(path, acc.options, chunk), BLOCK_BYTES // 2)):
             if block.n == 0:
                 _long_lines(acc, name, block)
                 continue

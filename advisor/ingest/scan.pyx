@@ -462,7 +462,8 @@ def scan_range(const unsigned char[::1] buf, const long long[::1] starts, Py_ssi
                unsigned char[::1] status, long long[:, ::1] iv, int[:, ::1] ln, double[:, ::1] fv):
     """Scan lines ``lo:hi`` of ``buf[starts[i]:starts[i + 1]]`` into the arrays of ``new_columns``.
 
-    ``status``: per line ACCEPTED / BLANK / FALLBACK. Per field (order ``FIELDS``) and line: ``ln``
+    ``status``: per line ACCEPTED / BLANK / FALLBACK. Per field (order ``FIELDS``; field-major, so
+    a member's column is contiguous) and line: ``ln``
     = -1 when absent or null, else a string member's byte length (0 for others); ``iv`` = a
     string's start in ``buf``, an integer, epoch µs, or a bool as 0/1; ``fv`` = a measure. Values
     of lines not ACCEPTED are undefined. Runs without the GIL (ranges may run in parallel).
@@ -483,18 +484,19 @@ def scan_range(const unsigned char[::1] buf, const long long[::1] starts, Py_ssi
             status[i] = _line(b, starts[i], starts[i + 1], i, &o)
 
 
-def gather(const unsigned char[::1] buf, const long long[::1] start, const int[::1] length,
+def gather(const unsigned char[::1] buf, const long long[:, ::1] iv, const int[:, ::1] ln, int f,
            const long long[::1] rows):
-    """One string member of ``rows`` as Arrow ``large_string`` buffers: (int64 offsets, data, valid).
+    """String member ``f`` of ``rows`` as Arrow ``large_string`` buffers: (int64 offsets, data, valid).
 
     Runs without the GIL, so the members of a block are gathered in parallel.
     """
     cdef Py_ssize_t m = rows.shape[0], k, r, total = 0, pos = 0
+    cdef int length
     with nogil:
         for k in range(m):
-            r = rows[k]
-            if length[r] > 0:
-                total += length[r]
+            length = ln[f, rows[k]]
+            if length > 0:
+                total += length
     offsets = np.empty(m + 1, dtype=np.int64)
     valid = np.empty(m, dtype=np.bool_)
     data = np.empty(total, dtype=np.uint8)
@@ -508,11 +510,12 @@ def gather(const unsigned char[::1] buf, const long long[::1] start, const int[:
     with nogil:
         for k in range(m):
             r = rows[k]
+            length = ln[f, r]
             off[k] = pos
-            if length[r] >= 0:
+            if length >= 0:
                 ok[k] = 1
-                memcpy(dst + pos, src + start[r], length[r])
-                pos += length[r]
+                memcpy(dst + pos, src + iv[f, r], length)
+                pos += length
             else:
                 ok[k] = 0
         off[m] = pos

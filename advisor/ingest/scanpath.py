@@ -34,9 +34,9 @@ _INT_KINDS = (3, 4)  # times (epoch µs), token counts
 _MEASURE, _BOOL = 5, 6
 
 
-def _strings(buf: np.ndarray, start: np.ndarray, length: np.ndarray, rows: np.ndarray) -> pa.Array:
+def _strings(buf: np.ndarray, iv: np.ndarray, ln: np.ndarray, f: int, rows: np.ndarray) -> pa.Array:
     assert _scan is not None
-    offsets, data, valid = _scan.gather(buf, start, length, rows)
+    offsets, data, valid = _scan.gather(buf, iv, ln, f, rows)
     validity = None if valid.all() else pa.py_buffer(np.packbits(valid, bitorder="little"))
     return pa.Array.from_buffers(
         pa.large_string(), len(rows), [validity, pa.py_buffer(offsets), pa.py_buffer(data)]
@@ -67,14 +67,14 @@ def accept(buf: bytes, starts: np.ndarray) -> tuple[pa.Table | None, np.ndarray]
         rows = np.flatnonzero(status == ACCEPTED).astype(np.int64)
         if not len(rows):
             return None, status
-        every = len(rows) == len(status)  # the usual case: columns are views, not copies
+        every = len(rows) == len(status)  # the usual case: no row selection
 
-        def take(a: np.ndarray) -> np.ndarray:
-            return a if every else a[rows]
+        def take(a: np.ndarray, f: int) -> np.ndarray:  # one member's column (a view when every)
+            return a[f] if every else a[f][rows]
 
         raw = np.frombuffer(buf, dtype=np.uint8)
         strings = {
-            name: pool.submit(_strings, raw, iv[f], ln[f], rows)
+            name: pool.submit(_strings, raw, iv, ln, f, rows)
             for f, (name, kind) in enumerate(zip(_scan.FIELDS, _scan.KINDS, strict=True))
             if kind in _STRING_KINDS
         }
@@ -83,14 +83,14 @@ def accept(buf: bytes, starts: np.ndarray) -> tuple[pa.Table | None, np.ndarray]
             if kind in _STRING_KINDS:
                 cols[name] = strings[name].result()
                 continue
-            absent = take(ln[f]) < 0
+            absent = take(ln, f) < 0
             mask = absent if absent.any() else None
             if kind in _INT_KINDS:
-                cols[name] = pa.array(take(iv[f]), pa.int64(), mask=mask)
+                cols[name] = pa.array(take(iv, f), pa.int64(), mask=mask)
             elif kind == _MEASURE:
-                cols[name] = pa.array(take(fv[f]), pa.float64(), mask=mask)
+                cols[name] = pa.array(take(fv, f), pa.float64(), mask=mask)
             elif kind == _BOOL:
-                cols[name] = pa.array(take(iv[f]) != 0, pa.bool_(), mask=mask)
+                cols[name] = pa.array(take(iv, f) != 0, pa.bool_(), mask=mask)
             else:  # tags: the scanner accepts a line only when it has none
                 cols["tags_raw"] = pa.nulls(len(rows), pa.string())
     return pa.table(cols), status
