@@ -7,6 +7,8 @@ incomplete to trust (exit 3 in the CLI).
 
 from __future__ import annotations
 
+import importlib
+import threading
 from collections.abc import Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field
@@ -55,7 +57,22 @@ class Analysis:
 def _load(paths: Sequence[Path], options: ReadOptions) -> Trace:
     from advisor.ingest.reader import load_trace  # the ingest stage; imported late for startup speed
 
+    # The later stages' imports and the price data (~0.25 s, mostly genai-prices) load in the
+    # background while the file is read: reading runs mostly outside the GIL (the compiled scanner,
+    # file reads). Any failure there is left for the main thread to meet again and report.
+    threading.Thread(target=_warm_stages, name="advisor-warm", daemon=True).start()
     return load_trace(list(paths), options)
+
+
+def _warm_stages() -> None:
+    try:
+        for name in ("advisor.current", "advisor.labels", "advisor.tasks"):
+            importlib.import_module(name)
+        from advisor.pricing.book import price_data
+
+        price_data()
+    except Exception:  # noqa: S110 - the main thread imports these again and reports any error
+        pass
 
 
 def analyze_trace(

@@ -484,42 +484,57 @@ def scan_range(const unsigned char[::1] buf, const long long[::1] starts, Py_ssi
             status[i] = _line(b, starts[i], starts[i + 1], i, &o)
 
 
-def gather(const unsigned char[::1] buf, const long long[:, ::1] iv, const int[:, ::1] ln, int f,
-           const long long[::1] rows):
-    """String member ``f`` of ``rows`` as Arrow ``large_string`` buffers: (int64 offsets, data, valid).
-
-    Runs without the GIL, so the members of a block are gathered in parallel.
-    """
-    cdef Py_ssize_t m = rows.shape[0], k, r, total = 0, pos = 0
+def string_sizes(const int[:, ::1] ln, const int[::1] fields, const long long[::1] rows,
+                 Py_ssize_t lo, Py_ssize_t hi):
+    """Bytes of each string member ``fields[k]`` over ``rows[lo:hi]`` (to place a range's output)."""
+    cdef Py_ssize_t nf = fields.shape[0], k, i
     cdef int length
+    sizes = np.zeros(nf, dtype=np.int64)
+    cdef long long[::1] sz = sizes
     with nogil:
-        for k in range(m):
-            length = ln[f, rows[k]]
-            if length > 0:
-                total += length
-    offsets = np.empty(m + 1, dtype=np.int64)
-    valid = np.empty(m, dtype=np.bool_)
-    data = np.empty(total, dtype=np.uint8)
-    cdef long long[::1] off = offsets
-    cdef unsigned char[::1] ok = valid.view(np.uint8)
-    cdef unsigned char* dst = NULL
-    cdef unsigned char[::1] dview = data
+        for k in range(nf):
+            for i in range(lo, hi):
+                length = ln[fields[k], rows[i]]
+                if length > 0:
+                    sz[k] += length
+    return sizes
+
+
+def gather_strings(const unsigned char[::1] buf, const long long[:, ::1] iv, const int[:, ::1] ln,
+                   const int[::1] fields, const long long[::1] rows, Py_ssize_t lo, Py_ssize_t hi,
+                   long long[:, ::1] offsets, unsigned char[:, ::1] valid, list data,
+                   const long long[::1] start):
+    """Copy the string members ``fields`` of ``rows[lo:hi]`` into Arrow ``large_string`` buffers.
+
+    One pass over the lines, all members together, so the block is read once (member by member it
+    was read once per member). ``data[k]`` is member k's byte buffer, written from ``start[k]``;
+    ``offsets[k, i]`` and ``valid[k, i]`` are set for i in lo..hi-1 (the caller sets the last
+    offset). Runs without the GIL: ranges of lines are gathered in parallel.
+    """
+    cdef Py_ssize_t nf = fields.shape[0], k, i, r
+    cdef int f, length
+    cdef unsigned char* dst[64]
+    cdef long long pos[64]
+    cdef unsigned char[::1] view
     cdef const unsigned char* src = &buf[0] if buf.shape[0] else NULL
-    if total:
-        dst = &dview[0]
+    assert nf <= 64
+    for k in range(nf):
+        view = data[k]
+        dst[k] = &view[0] if view.shape[0] else NULL
+        pos[k] = start[k]
     with nogil:
-        for k in range(m):
-            r = rows[k]
-            length = ln[f, r]
-            off[k] = pos
-            if length >= 0:
-                ok[k] = 1
-                memcpy(dst + pos, src + iv[f, r], length)
-                pos += length
-            else:
-                ok[k] = 0
-        off[m] = pos
-    return offsets, data, valid
+        for i in range(lo, hi):
+            r = rows[i]
+            for k in range(nf):
+                f = fields[k]
+                length = ln[f, r]
+                offsets[k, i] = pos[k]
+                if length >= 0:
+                    valid[k, i] = 1
+                    memcpy(dst[k] + pos[k], src + iv[f, r], length)
+                    pos[k] += length
+                else:
+                    valid[k, i] = 0
 
 
 def take_lines(const unsigned char[::1] buf, const long long[::1] starts, const long long[::1] rows):

@@ -34,13 +34,38 @@ _INT_KINDS = (3, 4)  # times (epoch µs), token counts
 _MEASURE, _BOOL = 5, 6
 
 
-def _strings(buf: np.ndarray, iv: np.ndarray, ln: np.ndarray, f: int, rows: np.ndarray) -> pa.Array:
+def _strings(
+    buf: bytes, iv: np.ndarray, ln: np.ndarray, rows: np.ndarray, cuts: list[int], pool: ThreadPoolExecutor
+) -> list[pa.Array]:
+    """The string members of ``rows`` as Arrow arrays, gathered by ranges of lines in parallel."""
     assert _scan is not None
-    offsets, data, valid = _scan.gather(buf, iv, ln, f, rows)
-    validity = None if valid.all() else pa.py_buffer(np.packbits(valid, bitorder="little"))
-    return pa.Array.from_buffers(
-        pa.large_string(), len(rows), [validity, pa.py_buffer(offsets), pa.py_buffer(data)]
+    fields = np.array([f for f, k in enumerate(_scan.KINDS) if k in _STRING_KINDS], dtype=np.int32)
+    ranges = list(itertools.pairwise(cuts))
+    sizes = list(pool.map(lambda r: _scan.string_sizes(ln, fields, rows, r[0], r[1]), ranges))
+    starts = np.cumsum([np.zeros(len(fields), np.int64), *sizes], axis=0)  # per range, per member
+    m = len(rows)
+    offsets = np.empty((len(fields), m + 1), dtype=np.int64)
+    offsets[:, m] = starts[-1]
+    valid = np.empty((len(fields), m), dtype=np.uint8)
+    data = [np.empty(int(total), dtype=np.uint8) for total in starts[-1]]
+    list(
+        pool.map(
+            lambda k: _scan.gather_strings(
+                buf, iv, ln, fields, rows, ranges[k][0], ranges[k][1], offsets, valid, data, starts[k]
+            ),
+            range(len(ranges)),
+        )
     )
+    out = []
+    for k in range(len(fields)):
+        ok = valid[k].view(bool)
+        validity = None if ok.all() else pa.py_buffer(np.packbits(ok, bitorder="little"))
+        out.append(
+            pa.Array.from_buffers(
+                pa.large_string(), m, [validity, pa.py_buffer(offsets[k]), pa.py_buffer(data[k])]
+            )
+        )
+    return out
 
 
 def _scan_lines(buf: bytes, starts: np.ndarray, pool: ThreadPoolExecutor) -> tuple[np.ndarray, ...]:
@@ -72,16 +97,12 @@ def accept(buf: bytes, starts: np.ndarray) -> tuple[pa.Table | None, np.ndarray]
         def take(a: np.ndarray, f: int) -> np.ndarray:  # one member's column (a view when every)
             return a[f] if every else a[f][rows]
 
-        raw = np.frombuffer(buf, dtype=np.uint8)
-        strings = {
-            name: pool.submit(_strings, raw, iv, ln, f, rows)
-            for f, (name, kind) in enumerate(zip(_scan.FIELDS, _scan.KINDS, strict=True))
-            if kind in _STRING_KINDS
-        }
+        cuts = np.linspace(0, len(rows), THREADS + 1).astype(int).tolist()
+        strings = iter(_strings(buf, iv, ln, rows, cuts, pool))
         cols: dict[str, pa.Array] = {"i": pa.array(rows)}
         for f, (name, kind) in enumerate(zip(_scan.FIELDS, _scan.KINDS, strict=True)):
             if kind in _STRING_KINDS:
-                cols[name] = strings[name].result()
+                cols[name] = next(strings)  # in field order, as gathered
                 continue
             absent = take(ln, f) < 0
             mask = absent if absent.any() else None
