@@ -189,15 +189,19 @@ def _join(parts: list[LineBatch]) -> Block:
     )
 
 
-def iter_blocks(batches: Iterable[LineBatch], min_bytes: int) -> Iterator[Block]:
-    """Group batches until about ``min_bytes`` of lines; results do not depend on chunk size."""
+def iter_blocks(
+    batches: Iterable[LineBatch], min_bytes: int, first_bytes: int | None = None
+) -> Iterator[Block]:
+    """Group batches until about ``min_bytes`` of lines (``first_bytes`` for the first block, so
+    work can start early); results do not depend on chunk size."""
     parts: list[LineBatch] = []
     size = 0
+    need = min(min_bytes, first_bytes) if first_bytes else min_bytes
     for b in batches:
         parts.append(b)
         size += int(b.starts[-1] - b.starts[0]) if b.n else 0
-        if size >= min_bytes:
+        if size >= need:
             yield _join(parts)
-            parts, size = [], 0
+            parts, size, need = [], 0, min_bytes
     if parts:
         yield _join(parts)

@@ -80,6 +80,8 @@ WS = b" \t\r\n"
 # (401 MB = 4 queries); a block and its Arrow result are the peak extra memory. Canonical files are
 # read in chunks of a block, so a block is one chunk's lines and is never copied again.
 BLOCK_BYTES = 128 * 1024 * 1024
+FIRST_BLOCK_BYTES = 16 * 1024 * 1024
+"""The first read of a canonical file: the scan starts on it while the read-ahead reads the next."""
 SNIFF_BYTES = 64 * 1024
 SNIFF_RECORDS = 20
 INT_FIELDS = ("input_tokens", "output_tokens", "cache_read_tokens", "cache_write_tokens", "reasoning_tokens")
@@ -215,12 +217,15 @@ def _sniff_json(path: Path, text: str, options: ReadOptions) -> tuple[str, str]:
 # --------------------------------------------------------------------------- line plumbing
 
 
-def _batches(path: Path, options: ReadOptions, chunk: int) -> Iterator[LineBatch]:
+def _batches(
+    path: Path, options: ReadOptions, chunk: int, first_chunk: int | None = None
+) -> Iterator[LineBatch]:
     chunks = sources.iter_chunks(
         path,
         chunk=chunk,
         max_decompressed_bytes=options.max_decompressed_bytes,
         max_compression_ratio=options.max_compression_ratio,
+        first_chunk=first_chunk,
     )
     if options.show_progress:
         chunks = _with_progress(path, chunks)
@@ -376,7 +381,8 @@ def _read_canonical(acc: _Acc, path: Path, zone: tzinfo | None, chunk: int) -> N
     last_line = 0
     first_block = True
     try:
-        blocks = iter_blocks(_batches(path, acc.options, chunk), BLOCK_BYTES // 2)
+        first = min(chunk, FIRST_BLOCK_BYTES)  # a small first block: scanning starts sooner
+        blocks = iter_blocks(_batches(path, acc.options, chunk, first), BLOCK_BYTES // 2, first // 2)
         # read ahead: the next block is read, split and checked for UTF-8 while this one is scanned
         for block, utf8_ok in prefetch((b, b.n > 0 and _is_utf8(b)) for b in blocks):
             if block.n == 0:

@@ -84,8 +84,13 @@ def iter_chunks(
     chunk: int = DEFAULT_CHUNK,
     max_decompressed_bytes: int,
     max_compression_ratio: int,
+    first_chunk: int | None = None,
 ) -> Iterator[bytes]:
-    """Plain bytes of ``path`` in chunks of about ``chunk`` bytes (gzip inflated, capped)."""
+    """Plain bytes of ``path`` in chunks of about ``chunk`` bytes (gzip inflated, capped).
+
+    ``first_chunk``: the size of the first read of a plain file (a small one lets the caller start
+    working while the next, larger chunk is read).
+    """
     size = check_regular_file(path)
     with open(path, "rb") as f:
         head = f.read(512)
@@ -97,11 +102,13 @@ def iter_chunks(
             raise InputError(path, "corrupt gzip stream") from None
         return
     with open(path, "rb") as f:
+        size = first_chunk or chunk
         while True:
-            data = f.read(chunk)
+            data = f.read(size)
             if not data:
                 return
             yield data
+            size = chunk
 
 
 def read_head(path: Path, n: int, *, max_decompressed_bytes: int, max_compression_ratio: int) -> bytes:
