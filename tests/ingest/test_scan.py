@@ -169,3 +169,13 @@ def test_plain_file_stays_in_the_scanner_and_odd_lines_keep_their_numbers(
     df = trace.df.set_index("src_line")
     assert df.loc[4001, "tags"] == '{"team":"a"}'
     assert df.loc[6000, "latency_ms"] == 5999 / 8
+
+
+def test_compiled_scanner_is_not_older_than_its_source() -> None:
+    from advisor.ingest import scan
+
+    built = Path(scan.__file__ or "")
+    source = built.with_name("scan.pyx")
+    if not source.exists():  # an installed wheel carries the module only
+        pytest.skip("no scan.pyx next to the built module")
+    assert built.stat().st_mtime >= source.stat().st_mtime, "scan.pyx changed after the build: pip install -e ."
