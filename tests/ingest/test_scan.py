@@ -178,4 +178,4 @@ def test_compiled_scanner_is_not_older_than_its_source() -> None:
     source = built.with_name("scan.pyx")
     if not source.exists():  # an installed wheel carries the module only
         pytest.skip("no scan.pyx next to the built module")
-    assert built.stat().st_mtime >= source.stat().st_mtime, "scan.pyx changed after the build: pip install -e ."
+    assert built.stat().st_mtime >= source.stat().st_mtime, "scan.pyx changed after the build: rebuild"
