@@ -6,8 +6,8 @@ The validator (``validate.py``) is the definition of a valid record and DuckDB (
 text in SQL. Canonical files written by a program are almost all *plain*: one object of canonical
 keys, each once, values of their JSON type, strings without escapes. This scanner recognises
 exactly such lines, byte by byte, and decodes them to columns; everything else (an unknown key, a
-repeated key, an escape, a control byte, NaN, a trailing comma, a naive timestamp, a ``tags``
-object, a negative number, a value out of range ...) is *not judged here*: the line is marked
+repeated key, an escape, a control byte, NaN, a trailing comma, a naive timestamp, a repeated
+tag, a negative number, a value out of range ...) is *not judged here*: the line is marked
 ``FALLBACK`` and goes through the DuckDB tiers and the Python validator unchanged. So a line is
 accepted only when the validator would accept it with the same values, and the rules below are
 the validator's, narrowed:
@@ -20,6 +20,8 @@ the validator's, narrowed:
   the line falls back);
 - times: ``YYYY-MM-DD[T ]HH:MM:SS[.f{1,9}](Z|z|±HH:MM)`` with a real date, to epoch µs with the
   fraction truncated to µs, as ``validate.parse_timestamp``;
+- ``tags``: a flat object of strings, keys of 1-200 characters once each, values of at most 200;
+  its JSON text is handed over as is (the reader normalises each distinct text once);
 - ``null`` for an optional member is the member absent (as the validator reads it).
 
 The scan runs without the GIL, so the reader splits a block between threads (``scanpath``). Not
@@ -55,7 +57,7 @@ cdef enum Kind:
     K_TOKENS = 4
     K_MEASURE = 5
     K_BOOL = 6
-    K_OTHER = 7
+    K_TAGS = 7
 
 _TOKENS = ("input_tokens", "output_tokens", "cache_read_tokens", "cache_write_tokens", "reasoning_tokens")
 _MEASURES = ("latency_ms", "ttft_ms", "cost_usd_reported")
@@ -75,7 +77,7 @@ def _kind(name: str) -> int:
     if name == "has_tools":
         return K_BOOL
     if name == "tags":
-        return K_OTHER
+        return K_TAGS
     return K_LABEL
 
 
@@ -117,8 +119,8 @@ POW10[:] = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 
             1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22]
 """Exact doubles (10**22 is the largest power of ten a double holds exactly)."""
 
-cdef int MONTH_DAYS[13]
-MONTH_DAYS[:] = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+cdef int MONTH_DAYS[16]  # indexed by month 1-12 (16: a bound the C compiler can see is safe)
+MONTH_DAYS[:] = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31, 0, 0, 0]
 
 
 cdef inline bint _ws(unsigned char c) noexcept nogil:
@@ -277,11 +279,86 @@ cdef inline Py_ssize_t _string_end(const unsigned char* b, Py_ssize_t q, Py_ssiz
     return -1
 
 
+cdef inline void _set_int(Out* o, int f, Py_ssize_t row, long long v) noexcept nogil:
+    o.iv[f * o.n + row] = v
+    o.ln[f * o.n + row] = 0
+
+
+cdef inline void _set_span(Out* o, int f, Py_ssize_t row, Py_ssize_t start, Py_ssize_t length) noexcept nogil:
+    o.iv[f * o.n + row] = start
+    o.ln[f * o.n + row] = <int>length
+
+
+cdef inline bint _label_ok(const unsigned char* s, Py_ssize_t n, bint empty_ok) noexcept nogil:
+    """1..200 characters (0..200 with ``empty_ok``); characters are counted only past 200 bytes."""
+    cdef Py_ssize_t k
+    cdef int cp = 0
+    if n == 0:
+        return empty_ok
+    if n <= MAX_LAB:
+        return True
+    for k in range(n):
+        cp += (s[k] & 0xC0) != 0x80
+    return cp <= MAX_LAB
+
+
+cdef Py_ssize_t _tags_end(const unsigned char* b, Py_ssize_t p, Py_ssize_t e) noexcept nogil:
+    """End (after ``}``) of a flat object of string tags starting at ``b[p] == '{'``, or -1 when it
+    is anything else: a repeated key, a key of 0 or over 200 characters, a value over 200, a
+    non-string value, an escape, a trailing comma, more than 32 tags."""
+    cdef Py_ssize_t q
+    cdef Py_ssize_t ks[32]
+    cdef Py_ssize_t kl[32]
+    cdef int nk = 0, j
+    p += 1
+    while p < e and _ws(b[p]):
+        p += 1
+    if p < e and b[p] == 125:  # {}
+        return p + 1
+    while True:
+        if p >= e or b[p] != 34 or nk == 32:
+            return -1
+        q = _string_end(b, p + 1, e)
+        if q < 0 or not _label_ok(b + p + 1, q - p - 1, False):
+            return -1
+        for j in range(nk):
+            if kl[j] == q - p - 1 and memcmp(b + ks[j], b + p + 1, q - p - 1) == 0:
+                return -1
+        ks[nk] = p + 1
+        kl[nk] = q - p - 1
+        nk += 1
+        p = q + 1
+        while p < e and _ws(b[p]):
+            p += 1
+        if p >= e or b[p] != 58:
+            return -1
+        p += 1
+        while p < e and _ws(b[p]):
+            p += 1
+        if p >= e or b[p] != 34:
+            return -1
+        q = _string_end(b, p + 1, e)
+        if q < 0 or not _label_ok(b + p + 1, q - p - 1, True):
+            return -1
+        p = q + 1
+        while p < e and _ws(b[p]):
+            p += 1
+        if p >= e:
+            return -1
+        if b[p] == 125:
+            return p + 1
+        if b[p] != 44:
+            return -1
+        p += 1
+        while p < e and _ws(b[p]):
+            p += 1
+
+
 cdef int _line(const unsigned char* b, Py_ssize_t p, Py_ssize_t e, Py_ssize_t row, Out* o) noexcept nogil:
     """One line ``b[p:e]`` into row ``row``: ACCEPTED, BLANK or FALLBACK."""
     cdef unsigned int seen = 0, nonnull = 0
-    cdef Py_ssize_t q, L, k
-    cdef int f, pos = 0, cp, kd
+    cdef Py_ssize_t q, L
+    cdef int f, pos = 0, kd
     cdef unsigned char c
     cdef long long v
     cdef double x
@@ -330,21 +407,13 @@ cdef int _line(const unsigned char* b, Py_ssize_t p, Py_ssize_t e, Py_ssize_t ro
                 return S_FALLBACK
             L = q - p - 1
             if kd == K_LABEL:
-                if L == 0:
+                if not _label_ok(b + p + 1, L, False):
                     return S_FALLBACK
-                if L > MAX_LAB:  # characters <= bytes: count them only for a long one
-                    cp = 0
-                    for k in range(p + 1, q):
-                        cp += (b[k] & 0xC0) != 0x80
-                    if cp > MAX_LAB:
-                        return S_FALLBACK
-                o.iv[f * o.n + row] = p + 1
-                o.ln[f * o.n + row] = <int>L
+                _set_span(o, f, row, p + 1, L)
             elif kd == K_TIME:
                 if not _time(b + p + 1, L, &v):
                     return S_FALLBACK
-                o.iv[f * o.n + row] = v
-                o.ln[f * o.n + row] = 0
+                _set_int(o, f, row, v)
             else:
                 if kd == K_STATUS:
                     if not ((L == 2 and memcmp(b + p + 1, b"ok", 2) == 0)
@@ -353,8 +422,7 @@ cdef int _line(const unsigned char* b, Py_ssize_t p, Py_ssize_t e, Py_ssize_t ro
                 elif not ((L == 4 and (memcmp(b + p + 1, b"text", 4) == 0 or memcmp(b + p + 1, b"json", 4) == 0))
                           or (L == 9 and memcmp(b + p + 1, b"tool_call", 9) == 0)):
                     return S_FALLBACK
-                o.iv[f * o.n + row] = p + 1
-                o.ln[f * o.n + row] = <int>L
+                _set_span(o, f, row, p + 1, L)
             p = q + 1
             nonnull |= 1u << f
         elif kd == K_TOKENS:
@@ -371,8 +439,7 @@ cdef int _line(const unsigned char* b, Py_ssize_t p, Py_ssize_t e, Py_ssize_t ro
                 return S_FALLBACK  # leading zero (not JSON), or a fraction or exponent (a float)
             if v > MAX_TOK:
                 return S_FALLBACK
-            o.iv[f * o.n + row] = v
-            o.ln[f * o.n + row] = 0
+            _set_int(o, f, row, v)
             p = q
             nonnull |= 1u << f
         elif kd == K_MEASURE:
@@ -416,17 +483,23 @@ cdef int _line(const unsigned char* b, Py_ssize_t p, Py_ssize_t e, Py_ssize_t ro
             nonnull |= 1u << f
         elif kd == K_BOOL:
             if e - p >= 4 and memcmp(b + p, b"true", 4) == 0:
-                o.iv[f * o.n + row] = 1
+                _set_int(o, f, row, 1)
                 p += 4
             elif e - p >= 5 and memcmp(b + p, b"false", 5) == 0:
-                o.iv[f * o.n + row] = 0
+                _set_int(o, f, row, 0)
                 p += 5
             else:
                 return S_FALLBACK
-            o.ln[f * o.n + row] = 0
             nonnull |= 1u << f
-        else:  # tags (or any member this scanner does not decode)
-            return S_FALLBACK
+        else:  # tags: the object's JSON text
+            if c != 123:
+                return S_FALLBACK
+            q = _tags_end(b, p, e)
+            if q < 0:
+                return S_FALLBACK
+            _set_span(o, f, row, p, q - p)
+            p = q
+            nonnull |= 1u << f
         while p < e and _ws(b[p]):
             p += 1
         if p >= e:

@@ -29,7 +29,8 @@ THREADS = max(1, min(4, os.cpu_count() or 1))
 PARALLEL_MIN_LINES = 20_000
 """Below this many lines a block is scanned in one thread (a thread costs more than it saves)."""
 
-_STRING_KINDS = (0, 1, 2)  # label, status, output_type
+_STRING_KINDS = (0, 1, 2, 7)  # label, status, output_type, tags (its JSON text)
+_TAGS = 7
 _INT_KINDS = (3, 4)  # times (epoch µs), token counts
 _MEASURE, _BOOL = 5, 6
 
@@ -101,8 +102,8 @@ def accept(buf: bytes, starts: np.ndarray) -> tuple[pa.Table | None, np.ndarray]
         strings = iter(_strings(buf, iv, ln, rows, cuts, pool))
         cols: dict[str, pa.Array] = {"i": pa.array(rows)}
         for f, (name, kind) in enumerate(zip(_scan.FIELDS, _scan.KINDS, strict=True)):
-            if kind in _STRING_KINDS:
-                cols[name] = next(strings)  # in field order, as gathered
+            if kind in _STRING_KINDS:  # in field order, as gathered
+                cols["tags_raw" if kind == _TAGS else name] = next(strings)
                 continue
             absent = take(ln, f) < 0
             mask = absent if absent.any() else None
@@ -112,8 +113,6 @@ def accept(buf: bytes, starts: np.ndarray) -> tuple[pa.Table | None, np.ndarray]
                 cols[name] = pa.array(take(fv, f), pa.float64(), mask=mask)
             elif kind == _BOOL:
                 cols[name] = pa.array(take(iv, f) != 0, pa.bool_(), mask=mask)
-            else:  # tags: the scanner accepts a line only when it has none
-                cols["tags_raw"] = pa.nulls(len(rows), pa.string())
     return pa.table(cols), status
 
 

@@ -126,20 +126,22 @@ def test_status_per_line_and_long_labels() -> None:
         " \t\r",
         _c(record(1, model="é" * 200)),  # 200 characters, 400 bytes: accepted
         _c(record(2, model="é" * 201)),
-        _c(record(3, tags={"a": "b"})),  # tags: decoded by the SQL tiers
+        _c(record(3, tags={"b": "x y", "a": ""})),  # tags: their JSON text, normalised by the reader
         _c(record(4, task=None, has_tools=False, output_type="tool_call")),
         _c(record(5, input_tokens=10**9)),
         _c(record(6, input_tokens=10**9 + 1)),
         _c(record(7))[:-1] + ',"prompt":"hello"}',  # an unknown key: the SQL tiers drop it
     ]
     rows, status = _scan(lines)
-    assert status.tolist() == [0, 1, 1, 0, 2, 2, 0, 0, 2, 2]
+    assert status.tolist() == [0, 1, 1, 0, 2, 0, 0, 0, 2, 2]
     assert rows is not None
     got = rows.to_pydict()
-    assert got["i"] == [0, 3, 6, 7]
+    assert got["i"] == [0, 3, 5, 6, 7]
     assert got["model"][1] == "é" * 200
-    assert got["task"][2] is None and got["has_tools"][2] is False and got["output_type"][2] == "tool_call"
-    assert got["input_tokens"][3] == 10**9
+    assert json.loads(got["tags_raw"][2]) == {"b": "x y", "a": ""}
+    assert got["tags_raw"][0] is None
+    assert got["task"][3] is None and got["has_tools"][3] is False and got["output_type"][3] == "tool_call"
+    assert got["input_tokens"][4] == 10**9
     assert all(math.isnan(x) if isinstance(x, float) else x is None for x in got["latency_ms"])
 
 
@@ -148,7 +150,8 @@ def test_plain_file_stays_in_the_scanner_and_odd_lines_keep_their_numbers(
 ) -> None:
     lines = [_c(record(i, task=f"t{i % 3}", latency_ms=i / 8)) for i in range(6000)]
     lines[10] = _c(record(10, input_tokens="7"))  # a reject, found by the SQL tiers
-    lines[4000] = _c(record(4000, tags={"team": "a"}))  # valid, decoded by the SQL tiers
+    lines[4000] = _c(record(4000, tags={"team": "a", "env": "b"}))  # normalised: keys sorted
+    lines[4002] = _c(record(4002, tags={"team": "a", "env": "b"})).replace('"env"', '"team"')  # repeated
     lines[4001] = ""
     path = tmp_path / "t.jsonl"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -164,10 +167,10 @@ def test_plain_file_stays_in_the_scanner_and_odd_lines_keep_their_numbers(
     trace = load_trace([path], ReadOptions())
     assert sizes == [2]  # only the two odd lines left the scanner
     q = trace.quality
-    assert (q.lines_read, q.accepted, q.rejected, q.blank) == (6000, 5998, 1, 1)
-    assert q.reject_samples[0].line == 11 and q.reject_samples[0].field == "input_tokens"
+    assert (q.lines_read, q.accepted, q.rejected, q.blank) == (6000, 5997, 2, 1)
+    assert [(r.line, r.code) for r in q.reject_samples] == [(11, "TYPE_MISMATCH"), (4003, "DUPLICATE_KEY")]
     df = trace.df.set_index("src_line")
-    assert df.loc[4001, "tags"] == '{"team":"a"}'
+    assert df.loc[4001, "tags"] == '{"env":"b","team":"a"}'
     assert df.loc[6000, "latency_ms"] == 5999 / 8
 
 
