@@ -394,7 +394,7 @@ def _read_canonical(acc: _Acc, path: Path, zone: tzinfo | None, chunk: int) -> N
             first_block = False
             if utf8_ok and not small_file and SCAN and scanpath.COMPILED:
                 # compiled scanner first: the plain lines are done here, the rest go on below
-                rows, status = scanpath.accept(block.buf, block.starts)
+                rows, status = scanpath.accept(block.buf, block.starts, zone)
                 acc.q.blank += int((status == scanpath.BLANK).sum())
                 if rows is not None:
                     _accept_table(acc, name, block, rows)

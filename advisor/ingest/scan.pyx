@@ -147,11 +147,14 @@ cdef inline int _two(const unsigned char* s) noexcept nogil:
     return (s[0] - 48) * 10 + (s[1] - 48)
 
 
-cdef bint _time(const unsigned char* s, Py_ssize_t n, long long* out) noexcept nogil:
-    """``validate.parse_timestamp`` for an offset-carrying ASCII timestamp; False = not judged."""
+cdef bint _time(const unsigned char* s, Py_ssize_t n, long long* out, bint naive_ok, long long naive_off
+                ) noexcept nogil:
+    """``validate.parse_timestamp`` for an ASCII timestamp; False = not judged. A timestamp without
+    offset is read with ``naive_off`` seconds when ``naive_ok`` (the reader's assumed zone is a
+    fixed offset), else left to the reader."""
     cdef int y, mo, d, h, mi, sec, oh, om, k, nd, dim
     cdef long long us = 0, off = 0
-    if n < 20:
+    if n < 19:
         return False
     if not (_digit(s[0]) and _digit(s[1]) and _digit(s[2]) and _digit(s[3])):
         return False
@@ -171,7 +174,7 @@ cdef bint _time(const unsigned char* s, Py_ssize_t n, long long* out) noexcept n
     if d > dim:
         return False
     k = 19
-    if s[k] == 46:  # '.'
+    if k < n and s[k] == 46:  # '.'
         k += 1
         nd = 0
         while k < n and _digit(s[k]):
@@ -194,8 +197,10 @@ cdef bint _time(const unsigned char* s, Py_ssize_t n, long long* out) noexcept n
         off = (oh * 60 + om) * 60
         if s[k] == 45:
             off = -off
+    elif k == n and naive_ok:
+        off = naive_off
     else:
-        return False  # naive (needs the zone rules of the reader) or malformed
+        return False  # naive without a fixed assumed offset (zone rules: the reader's), or malformed
     out[0] = ((_days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec) - off) * 1000000 + us
     return True
 
@@ -206,6 +211,8 @@ cdef struct Out:
     double* fv
     Py_ssize_t n
     int guess[64]
+    bint naive_ok
+    long long naive_off
 
 
 cdef int _lookup(const unsigned char* key, Py_ssize_t n, int pos, Out* o) noexcept nogil:
@@ -411,7 +418,7 @@ cdef int _line(const unsigned char* b, Py_ssize_t p, Py_ssize_t e, Py_ssize_t ro
                     return S_FALLBACK
                 _set_span(o, f, row, p + 1, L)
             elif kd == K_TIME:
-                if not _time(b + p + 1, L, &v):
+                if not _time(b + p + 1, L, &v, o.naive_ok, o.naive_off):
                     return S_FALLBACK
                 _set_int(o, f, row, v)
             else:
@@ -532,14 +539,17 @@ def new_columns(Py_ssize_t n):
 
 
 def scan_range(const unsigned char[::1] buf, const long long[::1] starts, Py_ssize_t lo, Py_ssize_t hi,
-               unsigned char[::1] status, long long[:, ::1] iv, int[:, ::1] ln, double[:, ::1] fv):
+               unsigned char[::1] status, long long[:, ::1] iv, int[:, ::1] ln, double[:, ::1] fv,
+               naive_offset_s=None):
     """Scan lines ``lo:hi`` of ``buf[starts[i]:starts[i + 1]]`` into the arrays of ``new_columns``.
 
     ``status``: per line ACCEPTED / BLANK / FALLBACK. Per field (order ``FIELDS``; field-major, so
     a member's column is contiguous) and line: ``ln``
     = -1 when absent or null, else a string member's byte length (0 for others); ``iv`` = a
     string's start in ``buf``, an integer, epoch µs, or a bool as 0/1; ``fv`` = a measure. Values
-    of lines not ACCEPTED are undefined. Runs without the GIL (ranges may run in parallel).
+    of lines not ACCEPTED are undefined. ``naive_offset_s``: the assumed zone's fixed UTC offset
+    for timestamps without one (None: such lines are left to the reader). Runs without the GIL
+    (ranges may run in parallel).
     """
     cdef Out o
     cdef Py_ssize_t i
@@ -549,6 +559,8 @@ def scan_range(const unsigned char[::1] buf, const long long[::1] starts, Py_ssi
     o.ln = &ln[0, 0]
     o.fv = &fv[0, 0]
     o.n = status.shape[0]
+    o.naive_ok = naive_offset_s is not None
+    o.naive_off = naive_offset_s if naive_offset_s is not None else 0
     for i in range(64):
         o.guess[i] = -1
     cdef const unsigned char* b = &buf[0]

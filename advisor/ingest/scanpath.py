@@ -12,6 +12,7 @@ from __future__ import annotations
 import itertools
 import os
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timezone, tzinfo
 
 import numpy as np
 import pyarrow as pa
@@ -31,6 +32,7 @@ PARALLEL_MIN_LINES = 20_000
 
 _STRING_KINDS = (0, 1, 2, 7)  # label, status, output_type, tags (its JSON text)
 _TAGS = 7
+_UTC_KEYS = frozenset({"UTC", "Etc/UTC", "Etc/Universal", "Universal", "Zulu", "Etc/Zulu"})
 _INT_KINDS = (3, 4)  # times (epoch µs), token counts
 _MEASURE, _BOOL = 5, 6
 
@@ -69,7 +71,19 @@ def _strings(
     return out
 
 
-def _scan_lines(buf: bytes, starts: np.ndarray, pool: ThreadPoolExecutor) -> tuple[np.ndarray, ...]:
+def fixed_offset_s(zone: tzinfo | None) -> int | None:
+    """UTC offset in seconds of an assumed zone that has one fixed offset (UTC, ``+02:00``), else
+    None: a zone with rules (DST) is applied per timestamp by the reader."""
+    if isinstance(zone, timezone):
+        return int(zone.utcoffset(None).total_seconds())
+    if getattr(zone, "key", None) in _UTC_KEYS:
+        return 0
+    return None
+
+
+def _scan_lines(
+    buf: bytes, starts: np.ndarray, pool: ThreadPoolExecutor, naive_offset_s: int | None
+) -> tuple[np.ndarray, ...]:
     assert _scan is not None
     n = len(starts) - 1
     status, iv, ln, fv = _scan.new_columns(n)
@@ -78,18 +92,22 @@ def _scan_lines(buf: bytes, starts: np.ndarray, pool: ThreadPoolExecutor) -> tup
     # the scan releases the GIL: one range of lines per core
     list(
         pool.map(
-            lambda r: _scan.scan_range(buf, starts, r[0], r[1], status, iv, ln, fv), itertools.pairwise(cuts)
+            lambda r: _scan.scan_range(buf, starts, r[0], r[1], status, iv, ln, fv, naive_offset_s),
+            itertools.pairwise(cuts),
         )
     )
     return status, iv, ln, fv
 
 
-def accept(buf: bytes, starts: np.ndarray) -> tuple[pa.Table | None, np.ndarray]:
-    """(rows of the lines the scanner accepted, or None; per line ACCEPTED / BLANK / FALLBACK)."""
+def accept(buf: bytes, starts: np.ndarray, zone: tzinfo | None = None) -> tuple[pa.Table | None, np.ndarray]:
+    """(rows of the lines the scanner accepted, or None; per line ACCEPTED / BLANK / FALLBACK).
+
+    ``zone``: the assumed zone for timestamps without offset (``--assume-tz``), or None.
+    """
     assert _scan is not None, "scanner not compiled"
     starts = np.ascontiguousarray(starts, dtype=np.int64)
     with ThreadPoolExecutor(THREADS) as pool:
-        status, iv, ln, fv = _scan_lines(buf, starts, pool)
+        status, iv, ln, fv = _scan_lines(buf, starts, pool, fixed_offset_s(zone))
         rows = np.flatnonzero(status == ACCEPTED).astype(np.int64)
         if not len(rows):
             return None, status

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 from advisor.ingest import ReadOptions, load_trace, scanpath
 from advisor.ingest import reader as reader_mod
-from advisor.ingest.validate import parse_timestamp
+from advisor.ingest.validate import parse_timestamp, parse_zone
 from tests.ingest.conftest import record
 
 if not scanpath.COMPILED:
@@ -34,11 +34,11 @@ def _c(r: dict) -> str:
     return json.dumps(r, separators=(",", ":"), ensure_ascii=False)
 
 
-def _scan(lines: list[str]):
+def _scan(lines: list[str], zone=None):
     raw = [x.encode() + b"\n" for x in lines]
     buf = b"".join(raw)
     starts = np.concatenate(([0], np.cumsum([len(x) for x in raw]))).astype(np.int64)
-    return scanpath.accept(buf, starts)
+    return scanpath.accept(buf, starts, zone)
 
 
 def _measure(text: str) -> float | None:
@@ -182,3 +182,40 @@ def test_compiled_scanner_is_not_older_than_its_source() -> None:
     if not source.exists():  # an installed wheel carries the module only
         pytest.skip("no scan.pyx next to the built module")
     assert built.stat().st_mtime >= source.stat().st_mtime, "scan.pyx changed after the build: rebuild"
+
+
+@pytest.mark.parametrize("assumed", [None, "UTC", "+05:30", "-03:00", "Europe/Paris"])
+@pytest.mark.parametrize(
+    "ts", ["2025-10-06T12:00:00", "2025-03-30 02:30:00.5", "2025-10-26T02:30:00", "2025-10-06T12:00:00Z"]
+)
+def test_timestamps_without_offset_take_a_fixed_assumed_zone(assumed: str | None, ts: str) -> None:
+    zone = parse_zone(assumed) if assumed else None
+    rows, status = _scan([_c(record(0, ts_start=ts))], zone)
+    naive = not ts.endswith("Z")
+    if naive and (zone is None or assumed == "Europe/Paris"):  # no zone, or one with DST rules
+        assert status[0] == scanpath.FALLBACK
+    else:
+        assert status[0] == scanpath.ACCEPTED and rows is not None
+        assert rows.column("ts_start")[0].as_py() == parse_timestamp(ts, zone)
+
+
+@pytest.mark.parametrize("assumed", ["UTC", "+05:30", "Europe/Paris"])
+def test_assumed_zone_gives_the_same_trace_as_the_validator(
+    tmp_path: Path, monkeypatch, assumed: str
+) -> None:
+    stamps = [
+        "2025-03-30 02:30:00",
+        "2025-10-26T02:30:00.123456789",
+        "2025-10-06T12:00:00",
+        "2025-10-06T12:00:00Z",
+    ]
+    lines = [_c(record(i, ts_start=stamps[i % 4])) for i in range(400)]
+    path = tmp_path / "t.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    got = {}
+    for mode, min_lines in (("scan", 0), ("python", 10**9)):
+        monkeypatch.setattr(reader_mod, "FASTPATH_MIN_LINES", min_lines)
+        trace = load_trace([path], ReadOptions(assume_tz=assumed))
+        df = trace.df.drop(columns=["src_file"])
+        got[mode] = (df.astype(object).where(df.notna(), None).to_dict("list"), trace.quality.model_dump())
+    assert got["scan"] == got["python"]
