@@ -192,8 +192,11 @@ def _join(parts: list[LineBatch]) -> Block:
 def iter_blocks(
     batches: Iterable[LineBatch], min_bytes: int, first_bytes: int | None = None
 ) -> Iterator[Block]:
-    """Group batches until about ``min_bytes`` of lines (``first_bytes`` for the first block, so
-    work can start early); results do not depend on chunk size."""
+    """Group batches until about ``min_bytes`` of lines; results do not depend on chunk size.
+
+    ``first_bytes``: the first block's size, doubling for each next one up to ``min_bytes`` (as the
+    reads of ``iter_chunks(first_chunk=...)`` grow, so each read stays one block, never copied).
+    """
     parts: list[LineBatch] = []
     size = 0
     need = min(min_bytes, first_bytes) if first_bytes else min_bytes
@@ -202,6 +205,6 @@ def iter_blocks(
         size += int(b.starts[-1] - b.starts[0]) if b.n else 0
         if size >= need:
             yield _join(parts)
-            parts, size, need = [], 0, min_bytes
+            parts, size, need = [], 0, min(min_bytes, 2 * need)
     if parts:
         yield _join(parts)

@@ -382,6 +382,7 @@ def _read_canonical(acc: _Acc, path: Path, zone: tzinfo | None, chunk: int) -> N
     first_block = True
     try:
         first = min(chunk, FIRST_BLOCK_BYTES)  # a small first block: scanning starts sooner
+        scanner = scanpath.Scanner(zone) if SCAN and scanpath.COMPILED else None
         blocks = iter_blocks(_batches(path, acc.options, chunk, first), BLOCK_BYTES // 2, first // 2)
         # read ahead: the next block is read, split and checked for UTF-8 while this one is scanned
         for block, utf8_ok in prefetch((b, b.n > 0 and _is_utf8(b)) for b in blocks):
@@ -392,9 +393,9 @@ def _read_canonical(acc: _Acc, path: Path, zone: tzinfo | None, chunk: int) -> N
             last_line = int(block.line_no[-1])
             small_file = first_block and block.n < FASTPATH_MIN_LINES  # blocks fill up unless at EOF
             first_block = False
-            if utf8_ok and not small_file and SCAN and scanpath.COMPILED:
+            if utf8_ok and not small_file and scanner is not None:
                 # compiled scanner first: the plain lines are done here, the rest go on below
-                rows, status = scanpath.accept(block.buf, block.starts, zone)
+                rows, status = scanner.accept(block.buf, block.starts)
                 acc.q.blank += int((status == scanpath.BLANK).sum())
                 if rows is not None:
                     _accept_table(acc, name, block, rows)

@@ -529,7 +529,8 @@ cdef int _line(const unsigned char* b, Py_ssize_t p, Py_ssize_t e, Py_ssize_t ro
 
 
 def new_columns(Py_ssize_t n):
-    """Output arrays for ``scan_range`` over ``n`` lines: (status, iv, ln, fv)."""
+    """Output arrays for ``scan_range`` over up to ``n`` lines: (status, iv, ln, fv). They may be
+    reused for the next block (fewer fresh pages: a page fault costs more than its scan)."""
     return (
         np.empty(n, dtype=np.uint8),
         np.empty((NF, n), dtype=np.int64),
@@ -558,7 +559,9 @@ def scan_range(const unsigned char[::1] buf, const long long[::1] starts, Py_ssi
     o.iv = &iv[0, 0]
     o.ln = &ln[0, 0]
     o.fv = &fv[0, 0]
-    o.n = status.shape[0]
+    o.n = iv.shape[1]  # the arrays' capacity (row stride); lines lo..hi-1 must fit in it
+    if hi > o.n or ln.shape[1] != o.n or fv.shape[1] != o.n or status.shape[0] < hi:
+        raise ValueError("output arrays smaller than the range")
     o.naive_ok = naive_offset_s is not None
     o.naive_off = naive_offset_s if naive_offset_s is not None else 0
     for i in range(64):

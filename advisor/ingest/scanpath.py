@@ -81,57 +81,74 @@ def fixed_offset_s(zone: tzinfo | None) -> int | None:
     return None
 
 
-def _scan_lines(
-    buf: bytes, starts: np.ndarray, pool: ThreadPoolExecutor, naive_offset_s: int | None
-) -> tuple[np.ndarray, ...]:
-    assert _scan is not None
-    n = len(starts) - 1
-    status, iv, ln, fv = _scan.new_columns(n)
-    parts = THREADS if n >= PARALLEL_MIN_LINES else 1
-    cuts = np.linspace(0, n, parts + 1).astype(int).tolist()
-    # the scan releases the GIL: one range of lines per core
-    list(
-        pool.map(
-            lambda r: _scan.scan_range(buf, starts, r[0], r[1], status, iv, ln, fv, naive_offset_s),
-            itertools.pairwise(cuts),
-        )
-    )
-    return status, iv, ln, fv
+class Scanner:
+    """Scans the blocks of one read: keeps its output arrays from block to block (fresh pages cost
+    more than the scan itself) and hands out copies of what it decoded."""
+
+    def __init__(self, zone: tzinfo | None = None) -> None:
+        assert _scan is not None, "scanner not compiled"
+        self.naive_offset_s = fixed_offset_s(zone)
+        self._cap = 0
+        self._cols: tuple[np.ndarray, ...] = ()
+
+    def _columns(self, n: int) -> tuple[np.ndarray, ...]:
+        assert _scan is not None
+        if n > self._cap:
+            self._cap = n
+            self._cols = _scan.new_columns(n)
+        else:
+            self._cols[2][:, :n] = -1  # every member absent until read
+        return self._cols
+
+    def accept(self, buf: bytes, starts: np.ndarray) -> tuple[pa.Table | None, np.ndarray]:
+        """(rows of the lines the scanner accepted, or None; per line ACCEPTED / BLANK / FALLBACK)."""
+        assert _scan is not None
+        starts = np.ascontiguousarray(starts, dtype=np.int64)
+        n = len(starts) - 1
+        status, iv, ln, fv = self._columns(n)
+        cuts = np.linspace(0, n, (THREADS if n >= PARALLEL_MIN_LINES else 1) + 1).astype(int).tolist()
+        off = self.naive_offset_s
+        with ThreadPoolExecutor(THREADS) as pool:
+            # the scan releases the GIL: one range of lines per core
+            list(
+                pool.map(
+                    lambda r: _scan.scan_range(buf, starts, r[0], r[1], status, iv, ln, fv, off),
+                    itertools.pairwise(cuts),
+                )
+            )
+            status = status[:n].copy()
+            rows = np.flatnonzero(status == ACCEPTED).astype(np.int64)
+            if not len(rows):
+                return None, status
+            every = len(rows) == n  # the usual case: no row selection
+
+            def take(a: np.ndarray, f: int) -> np.ndarray:  # one member's column, a copy
+                return a[f, :n].copy() if every else a[f][rows]
+
+            cuts = np.linspace(0, len(rows), THREADS + 1).astype(int).tolist()
+            strings = iter(_strings(buf, iv, ln, rows, cuts, pool))
+            cols: dict[str, pa.Array] = {"i": pa.array(rows)}
+            for f, (name, kind) in enumerate(zip(_scan.FIELDS, _scan.KINDS, strict=True)):
+                if kind in _STRING_KINDS:  # in field order, as gathered
+                    cols["tags_raw" if kind == _TAGS else name] = next(strings)
+                    continue
+                absent = ln[f, :n] < 0 if every else ln[f][rows] < 0
+                mask = absent if absent.any() else None
+                if kind in _INT_KINDS:
+                    cols[name] = pa.array(take(iv, f), pa.int64(), mask=mask)
+                elif kind == _MEASURE:
+                    cols[name] = pa.array(take(fv, f), pa.float64(), mask=mask)
+                elif kind == _BOOL:
+                    cols[name] = pa.array(
+                        iv[f, :n] != 0 if every else iv[f][rows] != 0, pa.bool_(), mask=mask
+                    )
+        return pa.table(cols), status
 
 
 def accept(buf: bytes, starts: np.ndarray, zone: tzinfo | None = None) -> tuple[pa.Table | None, np.ndarray]:
-    """(rows of the lines the scanner accepted, or None; per line ACCEPTED / BLANK / FALLBACK).
-
-    ``zone``: the assumed zone for timestamps without offset (``--assume-tz``), or None.
-    """
-    assert _scan is not None, "scanner not compiled"
-    starts = np.ascontiguousarray(starts, dtype=np.int64)
-    with ThreadPoolExecutor(THREADS) as pool:
-        status, iv, ln, fv = _scan_lines(buf, starts, pool, fixed_offset_s(zone))
-        rows = np.flatnonzero(status == ACCEPTED).astype(np.int64)
-        if not len(rows):
-            return None, status
-        every = len(rows) == len(status)  # the usual case: no row selection
-
-        def take(a: np.ndarray, f: int) -> np.ndarray:  # one member's column (a view when every)
-            return a[f] if every else a[f][rows]
-
-        cuts = np.linspace(0, len(rows), THREADS + 1).astype(int).tolist()
-        strings = iter(_strings(buf, iv, ln, rows, cuts, pool))
-        cols: dict[str, pa.Array] = {"i": pa.array(rows)}
-        for f, (name, kind) in enumerate(zip(_scan.FIELDS, _scan.KINDS, strict=True)):
-            if kind in _STRING_KINDS:  # in field order, as gathered
-                cols["tags_raw" if kind == _TAGS else name] = next(strings)
-                continue
-            absent = take(ln, f) < 0
-            mask = absent if absent.any() else None
-            if kind in _INT_KINDS:
-                cols[name] = pa.array(take(iv, f), pa.int64(), mask=mask)
-            elif kind == _MEASURE:
-                cols[name] = pa.array(take(fv, f), pa.float64(), mask=mask)
-            elif kind == _BOOL:
-                cols[name] = pa.array(take(iv, f) != 0, pa.bool_(), mask=mask)
-    return pa.table(cols), status
+    """One block with a scanner of its own (see ``Scanner``); ``zone``: the assumed zone for
+    timestamps without offset (``--assume-tz``), or None."""
+    return Scanner(zone).accept(buf, starts)
 
 
 def sub_block(block: Block, rows: np.ndarray) -> Block:

@@ -88,8 +88,8 @@ def iter_chunks(
 ) -> Iterator[bytes]:
     """Plain bytes of ``path`` in chunks of about ``chunk`` bytes (gzip inflated, capped).
 
-    ``first_chunk``: the size of the first read of a plain file (a small one lets the caller start
-    working while the next, larger chunk is read).
+    ``first_chunk``: the size of the first read of a plain file; later reads double up to ``chunk``
+    (small first pieces let the caller start working while the next, larger one is read).
     """
     size = check_regular_file(path)
     with open(path, "rb") as f:
@@ -108,7 +108,7 @@ def iter_chunks(
             if not data:
                 return
             yield data
-            size = chunk
+            size = min(chunk, 2 * size)
 
 
 def read_head(path: Path, n: int, *, max_decompressed_bytes: int, max_compression_ratio: int) -> bytes:
