@@ -83,6 +83,12 @@ def _kind(name: str) -> int:
 
 FIELDS = tuple(CANONICAL_FIELDS)
 KINDS = tuple(_kind(n) for n in FIELDS)
+STRING_KINDS = (K_LABEL, K_STATUS, K_OUTPUT_TYPE, K_TAGS)
+"""Members handed over as byte spans (``gather_strings``); tags as their JSON text."""
+INT_KINDS = (K_TIME, K_TOKENS)
+MEASURE_KIND = K_MEASURE
+BOOL_KIND = K_BOOL
+TAGS_KIND = K_TAGS
 cdef bytes _NAMES = b"".join(n.encode() for n in FIELDS)
 cdef const char* _NAMES_PTR = PyBytes_AS_STRING(_NAMES)
 cdef int NF = len(FIELDS)

@@ -30,11 +30,7 @@ THREADS = max(1, min(4, os.cpu_count() or 1))
 PARALLEL_MIN_LINES = 20_000
 """Below this many lines a block is scanned in one thread (a thread costs more than it saves)."""
 
-_STRING_KINDS = (0, 1, 2, 7)  # label, status, output_type, tags (its JSON text)
-_TAGS = 7
 _UTC_KEYS = frozenset({"UTC", "Etc/UTC", "Etc/Universal", "Universal", "Zulu", "Etc/Zulu"})
-_INT_KINDS = (3, 4)  # times (epoch µs), token counts
-_MEASURE, _BOOL = 5, 6
 
 
 def _strings(
@@ -42,7 +38,7 @@ def _strings(
 ) -> list[pa.Array]:
     """The string members of ``rows`` as Arrow arrays, gathered by ranges of lines in parallel."""
     assert _scan is not None
-    fields = np.array([f for f, k in enumerate(_scan.KINDS) if k in _STRING_KINDS], dtype=np.int32)
+    fields = np.array([f for f, k in enumerate(_scan.KINDS) if k in _scan.STRING_KINDS], dtype=np.int32)
     ranges = list(itertools.pairwise(cuts))
     sizes = list(pool.map(lambda r: _scan.string_sizes(ln, fields, rows, r[0], r[1]), ranges))
     starts = np.cumsum([np.zeros(len(fields), np.int64), *sizes], axis=0)  # per range, per member
@@ -129,19 +125,17 @@ class Scanner:
             strings = iter(_strings(buf, iv, ln, rows, cuts, pool))
             cols: dict[str, pa.Array] = {"i": pa.array(rows)}
             for f, (name, kind) in enumerate(zip(_scan.FIELDS, _scan.KINDS, strict=True)):
-                if kind in _STRING_KINDS:  # in field order, as gathered
-                    cols["tags_raw" if kind == _TAGS else name] = next(strings)
+                if kind in _scan.STRING_KINDS:  # in field order, as gathered
+                    cols["tags_raw" if kind == _scan.TAGS_KIND else name] = next(strings)
                     continue
                 absent = ln[f, :n] < 0 if every else ln[f][rows] < 0
                 mask = absent if absent.any() else None
-                if kind in _INT_KINDS:
+                if kind in _scan.INT_KINDS:
                     cols[name] = pa.array(take(iv, f), pa.int64(), mask=mask)
-                elif kind == _MEASURE:
+                elif kind == _scan.MEASURE_KIND:
                     cols[name] = pa.array(take(fv, f), pa.float64(), mask=mask)
-                elif kind == _BOOL:
-                    cols[name] = pa.array(
-                        iv[f, :n] != 0 if every else iv[f][rows] != 0, pa.bool_(), mask=mask
-                    )
+                elif kind == _scan.BOOL_KIND:
+                    cols[name] = pa.array(take(iv, f) != 0, pa.bool_(), mask=mask)
         return pa.table(cols), status
 
 
