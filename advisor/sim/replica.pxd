@@ -19,6 +19,9 @@ cdef class ReplicaCore:
     cdef public object planned
     cdef public long in_system, steps, completed, resumes, resume_tokens, cache_hit_tokens
 
+    @cython.locals(room=long, k=long, q=long, base=double, b=double)
+    cdef object _decode_run(self, long B, long C)
+
     @cython.locals(B=long, C=long, room=long, k=long, q=long, frag=long, reserved=long, budget=long,
                    pf_tokens=long, pf_ctx=double, chunk=long, need=long, todo=long, req=long,
                    base=double, b=double, above=long, pf_s=double, a=double, hit=long, cap=long, max_seqs=long)
@@ -26,5 +29,5 @@ cdef class ReplicaCore:
 
     @cython.locals(dt=double, t_end=double, S=long, B=long, C=long, fs=long, order=long, req=long,
                    ctx=long, t_first=double, completed=long, reserved=long, need=long, gen=long,
-                   left=long, last=double, t_fin=double, n=long, room=long, base=double, b=double, q=long)
+                   left=long, last=double, t_fin=double, n=long)
     cpdef list commit(self, Segment seg, long k, double plan_before=*)

@@ -308,24 +308,9 @@ class ReplicaCore:
         B = self.B
         if not waiting and not self.prefilling:
             # fast path: a pure decode run (the common case between arrivals)
-            C = self.C
-            room = self.cap - self.frag * len(running) - C
-            if room >= B:
-                self._pending_pf = _NO_PF
-                base = self.t0 + self.c_seq * B + self.c_kv * C
-                if self.c_over and self.knee < B:
-                    base += self.c_over * (B - self.knee)
-                heap = self.heap
-                if self._stale:
-                    self._drop_stale()
-                k = heap[0][0] - self.S
-                q = room // B
-                if q < k:  # min() without the builtin call (hot path)
-                    k = q
-                b = self.c_kv * B
-                if k > 1:  # Segment's duration(k_max), computed here (same expression)
-                    return Segment(k, base, b, k * base + b * k * (k - 1) / 2.0)
-                return Segment(1, base, b, base)
+            seg = self._decode_run(B, self.C)
+            if seg is not None:
+                return seg
         # from here on the state is in locals (same arithmetic, same order), written back once
         B, C, frag, reserved = self.B, self.C, self.frag, self.reserved
         # decodes must fit: preempt the newest sequences until they do
@@ -544,25 +529,34 @@ class ReplicaCore:
             self.in_system -= n
             self.completed += n
         if t_end < plan_before and running and not self.waiting and not self.prefilling:
-            # plan()'s fast path, same expressions (B, C and S are the values just written back)
-            room = self.cap - self.frag * len(running) - C
-            if room >= B:
-                self._pending_pf = _NO_PF
-                base = self.t0 + self.c_seq * B + self.c_kv * C
-                if self.c_over and self.knee < B:
-                    base += self.c_over * (B - self.knee)
-                if self._stale:
-                    self._drop_stale()
-                k = heap[0][0] - S
-                q = room // B
-                if q < k:
-                    k = q
-                b = self.c_kv * B
-                if k > 1:
-                    self.planned = Segment(k, base, b, k * base + b * k * (k - 1) / 2.0)
-                else:
-                    self.planned = Segment(1, base, b, base)
+            # plan()'s fast path (B, C and S are the values just written back)
+            seg = self._decode_run(B, C)
+            if seg is not None:
+                self.planned = seg
         return done
+
+    def _decode_run(self, B: int, C: int) -> Segment | None:
+        """The next run of pure decode steps (no prefill pending or waiting), or None when the
+        decodes would overflow the KV cache (then ``plan``'s full path preempts). Shared by
+        ``plan`` and by ``commit`` planning ahead; ``B``/``C`` are the current decode count and
+        context, passed in from the caller's locals."""
+        room = self.cap - self.frag * len(self.running) - C
+        if room < B:
+            return None
+        self._pending_pf = _NO_PF
+        base = self.t0 + self.c_seq * B + self.c_kv * C
+        if self.c_over and self.knee < B:
+            base += self.c_over * (B - self.knee)
+        if self._stale:
+            self._drop_stale()
+        k = self.heap[0][0] - self.S
+        q = room // B
+        if q < k:  # min() without the builtin call (hot path)
+            k = q
+        b = self.c_kv * B
+        if k > 1:  # Segment's duration(k_max), computed here (same expression)
+            return Segment(k, base, b, k * base + b * k * (k - 1) / 2.0)
+        return Segment(1, base, b, base)
 
     def close(self, t: float) -> None:
         """Bring the in-system integral up to ``t``."""
