@@ -102,13 +102,13 @@ def iter_chunks(
             raise InputError(path, "corrupt gzip stream") from None
         return
     with open(path, "rb") as f:
-        size = first_chunk or chunk
+        want = first_chunk or chunk
         while True:
-            data = f.read(size)
+            data = f.read(want)
             if not data:
                 return
             yield data
-            size = min(chunk, 2 * size)
+            want = min(chunk, 2 * want)
 
 
 def read_head(path: Path, n: int, *, max_decompressed_bytes: int, max_compression_ratio: int) -> bytes:
